@@ -1,0 +1,56 @@
+# The two set-up commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed-$(shell cat uv.lock pyproject.toml .python-version | cksum | cut -d' ' -f1)
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+export UV_NO_PROGRESS := 1
+
+.PHONY: install system-deps messages run test test-postgres lint format bench clean
+
+install: $(STAMP)
+
+$(STAMP):
+	@python=$$(scripts/find-python) || exit 1; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+		echo "Creating $(VENV) with $$python"; rm -rf $(VENV); "$$python" -m venv $(VENV) || exit 1; \
+	fi
+	@$(VENV)/bin/uv --version >/dev/null 2>&1 || $(VENV)/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(VENV)/bin/uv sync --locked --inexact --python $(PY)
+	@rm -f $(VENV)/.installed-*; touch $@
+
+# gettext compiles translations, Chromium drives the browser tests, wrk loads the benchmark.
+system-deps:
+	@scripts/system-deps
+
+messages: install system-deps
+	@$(MANAGE) compilemessages --ignore=$(VENV) -v 0
+
+run: install messages
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: install messages
+	$(VENV)/bin/pytest
+
+test-postgres: install messages
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=newsreader.settings.test $(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=newsreader.settings.test $(MANAGE) check
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install messages
+	$(PY) scripts/bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -1,0 +1,137 @@
+"""Writes the demo site: sources, sections, sixty articles, four accounts. Idempotent."""
+
+import random
+import secrets
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.sites.models import Site
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from comments.models import Comment
+
+from ..models import Article, Author, RelatedArticle, Section, Source, Tag
+from . import compose, content
+
+ACCOUNTS = [
+    ("reader@example.com", "Lectrice assidue", {}, []),
+    ("subscriber@example.com", "Abonné fidèle", {}, []),
+    ("editor@example.com", "Rédaction en chef", {"is_staff": True}, ["Editors"]),
+    ("moderator@example.com", "Modération", {"is_staff": True}, ["Moderators"]),
+]
+
+
+def seed_demo(*, password=None, now=None):
+    """Create what is missing and leave what exists. Returns lines to show the operator."""
+    now = now or timezone.now()
+    report = []
+    with transaction.atomic():
+        Site.objects.update_or_create(pk=1, defaults={"domain": "127.0.0.1:8000", "name": "Newsreader"})
+        sources = [
+            Source.objects.get_or_create(slug=slugify(name), defaults={"name": name, "website": site})[0]
+            for name, site in content.SOURCES
+        ]
+        authors = [
+            Author.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0] for name in content.AUTHORS
+        ]
+        created = 0
+        for position, (section_name, data) in enumerate(content.SECTIONS.items()):
+            section, _ = Section.objects.get_or_create(
+                slug=slugify(section_name), defaults={"name": section_name, "position": position}
+            )
+            tags = [Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0] for name in data["tags"]]
+            for number, title in enumerate(data["titles"]):
+                index = position * len(data["titles"]) + number
+                created += _article(title, index, section, data, tags, sources, authors, now)
+        _related_picks()
+        report.append(f"{created} article(s) created, {Article.objects.count()} in all.")
+        report += _accounts(password)
+        _comments()
+    return report
+
+
+def _published_at(index, now):
+    """Ten pieces in the last day, the rest spread over thirty days; the newest first."""
+    order = (index * 37) % 60
+    if order < 10:
+        return now - timedelta(hours=1 + order * 2, minutes=order * 7)
+    return now - timedelta(days=1 + (order - 10) * 29 / 50, hours=order % 5)
+
+
+def _article(title, index, section, data, tags, sources, authors, now):
+    slug = slugify(title)[:200]
+    if Article.objects.filter(slug=slug).exists():
+        return 0
+    rng = random.Random(slug)
+    access = Article.Access.SUBSCRIBERS if index % 3 == 0 else Article.Access.PUBLIC
+    if index % 10 == 4:
+        access = Article.Access.REGISTERED
+    article = Article(
+        title=title,
+        slug=slug,
+        kicker=rng.choice(content.KICKERS),
+        standfirst=compose.standfirst(rng, section.name),
+        body=compose.body(rng, section.name, rng.randint(420, 1150)),
+        hero_alt=f"Illustration abstraite aux couleurs de la rubrique {section.name}",
+        hero_caption=f"Illustration de la rubrique {section.name}.",
+        hero_credit="Newsreader",
+        source=sources[index % len(sources)],
+        original_url=f"{sources[index % len(sources)].website}/{slug}",
+        section=section,
+        access=access,
+        status=Article.Status.PUBLISHED,
+        published_at=_published_at(index, now),
+    )
+    image = compose.hero_image(slug, data["color"])
+    article.hero_image.save(f"{slug[:60]}.jpg", ContentFile(image), save=False)
+    article.save()
+    # A demo piece has not been edited since it appeared.
+    Article.objects.filter(pk=article.pk).update(updated_at=article.published_at)
+    article.authors.set(rng.sample(authors, rng.choice([1, 1, 2])))
+    article.tags.set(rng.sample(tags, rng.randint(1, 2)))
+    return 1
+
+
+def _related_picks():
+    """Editors pick two pieces for every fifth article, across sections."""
+    if RelatedArticle.objects.exists():
+        return
+    articles = list(Article.objects.order_by("slug"))
+    for index, article in enumerate(articles[::5]):
+        picks = [articles[(index * 7 + 11) % len(articles)], articles[(index * 13 + 29) % len(articles)]]
+        for position, pick in enumerate(p for p in picks if p != article):
+            RelatedArticle.objects.get_or_create(from_article=article, to_article=pick, defaults={"position": position})
+
+
+def _accounts(password):
+    User = get_user_model()
+    chosen = password or secrets.token_urlsafe(12)
+    created_any = False
+    for email, display_name, flags, groups in ACCOUNTS:
+        user, created = User.objects.get_or_create(email=email, defaults={"display_name": display_name, **flags})
+        if created or password:
+            user.set_password(chosen)
+            user.save(update_fields=["password"])
+        created_any |= created
+        user.groups.add(*Group.objects.filter(name__in=groups))
+        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    emails = ", ".join(email for email, *_ in ACCOUNTS)
+    if password:
+        return [f"Accounts {emails}: password set to the one given."]
+    if created_any:
+        return [f"Accounts {emails}: password {chosen}"]
+    return [f"Accounts {emails} already exist; their passwords are unchanged (use --password to set one)."]
+
+
+def _comments():
+    if Comment.objects.exists():
+        return
+    reader = get_user_model().objects.get(email="reader@example.com")
+    for index, article in enumerate(Article.objects.published().filter(access=Article.Access.PUBLIC)[:6]):
+        for text in content.COMMENTS[: 1 + index % 3]:
+            Comment.objects.create(article=article, author=reader, body=text)

@@ -1,0 +1,284 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from . import images
+from .rendering import count_words, plain_text, render_markdown, split_blocks, truncate_words
+
+
+class Source(models.Model):
+    """The newspaper an article is credited to."""
+
+    name = models.CharField(_("nom"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    website = models.URLField(_("site web"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="sources/", blank=True)
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:source", kwargs={"slug": self.slug})
+
+
+class Section(models.Model):
+    name = models.CharField(_("nom"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("rubrique")
+        verbose_name_plural = _("rubriques")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(_("nom"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    bio = models.TextField(_("biographie"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("compte"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author_profile",
+    )
+
+    class Meta:
+        verbose_name = _("auteur")
+        verbose_name_plural = _("auteurs")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(_("nom"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("mot-clé")
+        verbose_name_plural = _("mots-clés")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of "visible to the public now": published, and its time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def for_cards(self):
+        """What a list item shows, fetched in the list's own query."""
+        return self.select_related("source", "section").with_comment_count()
+
+    def with_comment_count(self):
+        from comments.models import Comment
+
+        visible = Comment.objects.filter(article=OuterRef("pk")).visible()
+        count = visible.order_by().values("article").annotate(n=Count("pk")).values("n")
+        return self.annotate(comment_count=Coalesce(Subquery(count), 0))
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+
+class Article(models.Model):
+    class Access(models.TextChoices):
+        PUBLIC = "public", _("Tous les lecteurs")
+        REGISTERED = "registered", _("Lecteurs inscrits")
+        SUBSCRIBERS = "subscribers", _("Abonnés")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Brouillon")
+        REVIEW = "review", _("En relecture")
+        PUBLISHED = "published", _("Publié")
+        UNPUBLISHED = "unpublished", _("Dépublié")
+
+    title = models.CharField(_("titre"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    kicker = models.CharField(
+        _("surtitre"), max_length=40, blank=True, help_text=_("Par exemple « DÉCRYPTAGE » ou « ENQUÊTE ».")
+    )
+    standfirst = models.TextField(_("chapô"), blank=True, help_text=_("Un paragraphe qui résume l'article."))
+    body = models.TextField(_("texte (Markdown)"), blank=True)
+    body_html = models.TextField(editable=False, blank=True)
+    excerpt = models.TextField(editable=False, blank=True)
+    word_count = models.PositiveIntegerField(editable=False, default=0)
+
+    hero_image = models.ImageField(_("image principale"), upload_to="heroes/%Y/%m/", blank=True)
+    hero_alt = models.CharField(_("texte alternatif"), max_length=250, blank=True)
+    hero_caption = models.CharField(_("légende"), max_length=300, blank=True)
+    hero_credit = models.CharField(_("crédit"), max_length=120, blank=True)
+    hero_renditions = models.JSONField(editable=False, default=dict, blank=True)
+
+    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="articles")
+    original_url = models.URLField(_("adresse de l'article original"), blank=True)
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("rubrique"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    authors = models.ManyToManyField(Author, verbose_name=_("auteurs"), blank=True, related_name="articles")
+    tags = models.ManyToManyField(Tag, verbose_name=_("mots-clés"), blank=True, related_name="articles")
+    related = models.ManyToManyField(
+        "self",
+        verbose_name=_("articles liés choisis"),
+        through="RelatedArticle",
+        through_fields=("from_article", "to_article"),
+        symmetrical=False,
+        blank=True,
+        related_name="+",
+    )
+
+    access = models.CharField(_("accès"), max_length=12, choices=Access, default=Access.PUBLIC)
+    teaser_paragraphs = models.PositiveSmallIntegerField(
+        _("paragraphes offerts"),
+        default=2,
+        help_text=_("Pour un article réservé, le nombre de paragraphes que tout le monde peut lire."),
+    )
+    status = models.CharField(_("statut"), max_length=12, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        _("publication"), null=True, blank=True, help_text=_("Une date future programme la publication.")
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "published_at"]),
+            models.Index(fields=["section", "status", "published_at"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived_fields()
+        if self.hero_image and self.hero_renditions.get("source") != self.hero_image.name:
+            self.hero_renditions = images.make_renditions(self.hero_image)
+        elif not self.hero_image:
+            self.hero_renditions = {}
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "body_html",
+                "excerpt",
+                "word_count",
+                "hero_renditions",
+            }
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def is_published(self):
+        """The rule of `ArticleQuerySet.published()`, for one article."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def was_updated(self):
+        """Edited well after publication: worth telling the reader."""
+        return bool(
+            self.published_at and self.updated_at and (self.updated_at - self.published_at).total_seconds() > 900
+        )
+
+    @property
+    def is_gated(self):
+        """Whether anyone could be refused the full text (the badge shows for subscribers only)."""
+        return self.access != self.Access.PUBLIC
+
+    @property
+    def is_for_subscribers(self):
+        return self.access == self.Access.SUBSCRIBERS
+
+    @cached_property
+    def body_blocks(self):
+        return split_blocks(self.body_html)
+
+    @property
+    def reading_minutes(self):
+        return max(1, round(self.word_count / 230))
+
+    def refresh_derived_fields(self):
+        """Render the body once, on save, and derive what lists need from it.
+
+        A gated piece's excerpt is drawn from its standfirst alone, so no list, feed or
+        snippet can carry text meant for subscribers.
+        """
+        self.body_html = render_markdown(self.body)
+        self.word_count = count_words(plain_text(self.body_html))
+        words = settings.NEWSREADER_EXCERPT_WORDS
+        source = self.standfirst if self.is_gated else f"{self.standfirst} {plain_text(self.body_html)}"
+        self.excerpt = truncate_words(source.strip(), words)
+
+
+class RelatedArticle(models.Model):
+    """An editor's pick for the "Articles connexes" list, in the editor's order."""
+
+    from_article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="picks")
+    to_article = models.ForeignKey(
+        Article, verbose_name=_("article lié"), on_delete=models.CASCADE, related_name="picked_by"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("article lié")
+        verbose_name_plural = _("articles liés")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_article", "to_article"], name="unique_related_pick"),
+            models.CheckConstraint(condition=~Q(from_article=models.F("to_article")), name="no_self_pick"),
+        ]
+
+    def __str__(self):
+        return f"{self.from_article} → {self.to_article}"

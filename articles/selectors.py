@@ -1,0 +1,112 @@
+"""Reads: what each public page shows, each fetched in a fixed number of queries."""
+
+from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from newsreader.page_cache import remember
+
+from .models import Article, RelatedArticle
+
+FRONT_PAGE_PER_SECTION = 4
+FRONT_PAGE_LATEST = 6
+
+
+def article_for_page(*, slug, generation):
+    """A published article with everything its page shows about it, or a 404.
+
+    Kept in the cache under the content generation, so that a signed-in reader's page
+    (which the page cache never serves) does not query it again; any change in the
+    newsroom retires it at once.
+    """
+
+    def fetch():
+        queryset = (
+            Article.objects.published()
+            .select_related("source", "section")
+            .prefetch_related("authors", "tags")
+            .with_comment_count()
+        )
+        return get_object_or_404(queryset, slug=slug)
+
+    return remember(f"article-page:{slug}", fetch, generation=generation)
+
+
+def related_articles(*, article, limit=None):
+    """ "Articles connexes", in one query: the editors' picks in their order, then articles
+    sharing a tag, then the same section; newest first within each; never the article
+    itself, never an unpublished one."""
+    limit = limit or settings.NEWSREADER_RELATED_COUNT
+    pick_position = RelatedArticle.objects.filter(from_article=article, to_article=OuterRef("pk")).values("position")
+    own_tags = Article.tags.through.objects.filter(article_id=article.pk).values("tag_id")
+    shares_tag = Exists(Article.tags.through.objects.filter(article_id=OuterRef("pk"), tag_id__in=own_tags))
+    same_section = Q(section_id=article.section_id) if article.section_id else Q(pk__in=[])
+    return list(
+        Article.objects.published()
+        .exclude(pk=article.pk)
+        .annotate(pick_position=Subquery(pick_position[:1]), shares_tag=shares_tag)
+        .filter(Q(pick_position__isnull=False) | Q(shares_tag=True) | same_section)
+        .annotate(
+            tier=Case(
+                When(pick_position__isnull=False, then=Value(0)),
+                When(shares_tag=True, then=Value(1)),
+                default=Value(2),
+            )
+        )
+        .order_by("tier", F("pick_position").asc(nulls_last=True), "-published_at", "-pk")
+        .for_cards()[:limit]
+    )
+
+
+def body_with_ad_slots(*, blocks, every=None):
+    """Pairs each body block with whether an ad slot follows it: after every N paragraphs,
+    never after the last block."""
+    every = settings.NEWSREADER_ADS_EVERY if every is None else every
+    paragraphs = 0
+    pairs = []
+    for index, block in enumerate(blocks):
+        ad_after = False
+        if block.startswith("<p"):
+            paragraphs += 1
+            ad_after = bool(every) and paragraphs % every == 0 and index < len(blocks) - 1
+        pairs.append((block, ad_after))
+    return pairs
+
+
+def front_page():
+    """The lead story, the latest pieces, and the newest few of each section: three queries."""
+    published = Article.objects.published().for_cards()
+    latest = list(published.newest_first()[: FRONT_PAGE_LATEST + 1])
+    lead, latest = (latest[0], latest[1:]) if latest else (None, [])
+    by_section = (
+        published.filter(section__isnull=False)
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("section_id")], order_by=[F("published_at").desc(), F("pk").desc()]
+            )
+        )
+        .filter(rank__lte=FRONT_PAGE_PER_SECTION)
+        .order_by("section__position", "section__name", "rank")
+    )
+    sections = []
+    for article in by_section:
+        if not sections or sections[-1]["section"].pk != article.section_id:
+            sections.append({"section": article.section, "articles": []})
+        sections[-1]["articles"].append(article)
+    return {"lead": lead, "latest": latest, "sections": sections}
+
+
+def paginate(*, queryset, page_number, per_page=None):
+    """One page of a list; a bad or out-of-range page number is a 404, never a 500."""
+    paginator = Paginator(queryset, per_page or settings.NEWSREADER_PAGE_SIZE)
+    try:
+        return paginator.page(page_number or 1)
+    except InvalidPage as error:
+        raise Http404(str(error)) from error
+
+
+def articles_of(**filters):
+    return Article.objects.published().filter(**filters).for_cards().newest_first().distinct()

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("actualites/", views.latest, name="latest"),
+    path("articles/<slug:slug>/", views.article_detail, name="detail"),
+    path("rubriques/<slug:slug>/", views.section_detail, name="section"),
+    path("sources/<slug:slug>/", views.source_detail, name="source"),
+    path("sujets/<slug:slug>/", views.tag_detail, name="tag"),
+    path("auteurs/<slug:slug>/", views.author_detail, name="author"),
+]

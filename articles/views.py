@@ -1,0 +1,75 @@
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from comments.selectors import comments_for_article
+from newsreader.page_cache import request_generation
+
+from . import selectors
+from .models import Author, Section, Source, Tag
+
+
+def home(request):
+    # Called by the template only when its cached fragment is missing.
+    context = {"front_page": selectors.front_page, "content_generation": request_generation(request)}
+    return render(request, "articles/home.html", context)
+
+
+def article_detail(request, slug):
+    generation = request_generation(request)
+    article = selectors.article_for_page(slug=slug, generation=generation)
+    # The text, the sidebar and the comments are the same for every reader: the template
+    # caches them as fragments and calls these only when a fragment is missing.
+    context = {
+        "article": article,
+        "body": lambda: selectors.body_with_ad_slots(blocks=article.body_blocks),
+        "related": lambda: selectors.related_articles(article=article),
+        "comments": lambda: comments_for_article(article=article),
+        "content_generation": generation,
+    }
+    return render(request, "articles/article_detail.html", context)
+
+
+def _article_list(request, *, heading, kind, subject, description="", **filters):
+    page = selectors.paginate(queryset=selectors.articles_of(**filters), page_number=request.GET.get("page"))
+    context = {
+        "heading": heading,
+        "kind": kind,
+        "subject": subject,
+        "description": description,
+        "page": page,
+        "content_generation": request_generation(request),
+    }
+    return render(request, "articles/article_list.html", context)
+
+
+def section_detail(request, slug):
+    section = get_object_or_404(Section, slug=slug)
+    return _article_list(
+        request,
+        heading=section.name,
+        kind=_("Rubrique"),
+        subject=section,
+        description=section.description,
+        section=section,
+    )
+
+
+def source_detail(request, slug):
+    source = get_object_or_404(Source, slug=slug)
+    return _article_list(request, heading=source.name, kind=_("Source"), subject=source, source=source)
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    return _article_list(request, heading=tag.name, kind=_("Sujet"), subject=tag, tags=tag)
+
+
+def author_detail(request, slug):
+    author = get_object_or_404(Author, slug=slug)
+    return _article_list(
+        request, heading=author.name, kind=_("Auteur"), subject=author, description=author.bio, authors=author
+    )
+
+
+def latest(request):
+    return _article_list(request, heading=_("Toute l'actualité"), kind=_("Fil"), subject=None)

@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from . import page_cache
+
+
+class AnonymousPageCacheMiddleware:
+    """Serves anonymous readers from the page cache, and marks per-reader pages private.
+
+    It sits before the session middleware so that a hit costs no session, user or
+    database work at all.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.NEWSREADER_PAGE_CACHE_SECONDS
+        anonymous = page_cache.request_is_anonymous(request)
+        if seconds and anonymous:
+            cached = page_cache.load(request)
+            if cached is not None:
+                return cached
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True)
+            patch_vary_headers(response, ["Cookie"])
+        elif seconds and anonymous and page_cache.response_is_shareable(request, response):
+            patch_cache_control(response, public=True, max_age=seconds)
+            patch_vary_headers(response, ["Cookie"])
+            page_cache.store(request, response, seconds)
+            response["X-Page-Cache"] = "miss"
+        return response

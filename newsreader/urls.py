@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+urlpatterns = [
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+    path(settings.ADMIN_PATH, admin.site.urls),
+]
+
+# The language is in the address (French unprefixed, English under /en/), so a page's
+# address alone says what it shows: no cookie decides, and caches stay simple.
+urlpatterns += i18n_patterns(
+    path("comptes/", include("allauth.urls")),
+    path("", include("articles.urls")),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,17 @@
+import pytest
+from django.core.cache import caches
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (navigation, page cache)."""
+    for alias in ("default", "fragments"):
+        caches[alias].clear()
+    yield
+    for alias in ("default", "fragments"):
+        caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
+def _french(settings):
+    settings.LANGUAGE_CODE = "fr"

@@ -1,0 +1,105 @@
+from datetime import timedelta
+
+import factory
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from accounts.models import User
+from articles.models import Article, Author, RelatedArticle, Section, Source, Tag
+from comments.models import Comment
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"reader{n}@example.com")
+    display_name = factory.Sequence(lambda n: f"Lecteur {n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+
+    @factory.post_generation
+    def verified(user, create, extracted, **kwargs):
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        if create:
+            user.save()
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Le Journal {n}")
+    slug = factory.Sequence(lambda n: f"le-journal-{n}")
+    website = "https://journal.example"
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    name = factory.Sequence(lambda n: f"Rubrique {n}")
+    slug = factory.Sequence(lambda n: f"rubrique-{n}")
+    position = factory.Sequence(int)
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Journaliste {n}")
+    slug = factory.Sequence(lambda n: f"journaliste-{n}")
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    name = factory.Sequence(lambda n: f"Sujet {n}")
+    slug = factory.Sequence(lambda n: f"sujet-{n}")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Titre de l'article {n}")
+    slug = factory.Sequence(lambda n: f"article-{n}")
+    kicker = "DÉCRYPTAGE"
+    standfirst = "Un chapô qui résume l'article en une phrase."
+    body = "Premier paragraphe.\n\nDeuxième paragraphe.\n\n## « Un intertitre »\n\nTroisième paragraphe."
+    source = factory.SubFactory(SourceFactory)
+    section = factory.SubFactory(SectionFactory)
+    status = Article.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=2))
+
+    @factory.post_generation
+    def authors(article, create, extracted, **kwargs):
+        if create and extracted:
+            article.authors.set(extracted)
+
+    @factory.post_generation
+    def tags(article, create, extracted, **kwargs):
+        if create and extracted:
+            article.tags.set(extracted)
+
+
+class RelatedArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RelatedArticle
+
+    from_article = factory.SubFactory(ArticleFactory)
+    to_article = factory.SubFactory(ArticleFactory)
+    position = 0
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    article = factory.SubFactory(ArticleFactory)
+    author = factory.SubFactory(UserFactory)
+    body = "Un commentaire mesuré."

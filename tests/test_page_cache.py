@@ -1,0 +1,59 @@
+import pytest
+from pytest_django.asserts import assertContains
+
+from .factories import ArticleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.NEWSREADER_PAGE_CACHE_SECONDS = 60
+
+
+def test_anonymous_page_is_served_from_cache(client, page_cache, django_assert_num_queries):
+    article = ArticleFactory()
+    first = client.get(article.get_absolute_url())
+    assert first["X-Page-Cache"] == "miss"
+    assert "public" in first["Cache-Control"]
+    with django_assert_num_queries(0):
+        second = client.get(article.get_absolute_url())
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+
+
+def test_signed_in_reader_never_gets_the_cached_page(client, page_cache):
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())  # stored for anonymous readers
+    user = UserFactory(display_name="Zoé")
+    client.force_login(user)
+    response = client.get(article.get_absolute_url())
+    assert "X-Page-Cache" not in response
+    assert "private" in response["Cache-Control"]
+    assertContains(response, "Zoé")
+
+
+def test_signed_in_page_is_never_stored_for_others(client, page_cache):
+    article = ArticleFactory()
+    client.force_login(UserFactory(display_name="Zoé"))
+    client.get(article.get_absolute_url())
+    client.logout()
+    anonymous = client.get(article.get_absolute_url())
+    assert anonymous["X-Page-Cache"] == "miss"
+    assert "Zoé" not in anonymous.content.decode()
+
+
+def test_saving_an_article_retires_cached_pages(client, page_cache):
+    article = ArticleFactory(title="Ancien titre")
+    client.get(article.get_absolute_url())
+    article.title = "Nouveau titre"
+    article.save()
+    response = client.get(article.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assertContains(response, "Nouveau titre")
+
+
+def test_pages_with_a_csrf_form_are_not_stored(client, page_cache):
+    response = client.get("/comptes/login/")
+    assert "X-Page-Cache" not in response
+    assert client.get("/comptes/login/").get("X-Page-Cache") is None

@@ -1,0 +1,70 @@
+import pytest
+
+from .factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CommentFactory,
+    RelatedArticleFactory,
+    SectionFactory,
+    TagFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def build_article(*, extras):
+    section = SectionFactory()
+    tags = TagFactory.create_batch(extras)
+    article = ArticleFactory(section=section, tags=tags, authors=AuthorFactory.create_batch(extras))
+    for position, pick in enumerate(ArticleFactory.create_batch(extras, section=section, tags=tags)):
+        RelatedArticleFactory(from_article=article, to_article=pick, position=position)
+    CommentFactory.create_batch(extras, article=article)
+    return article
+
+
+@pytest.mark.parametrize("extras", [1, 12])
+def test_article_page_queries_are_constant(client, django_assert_max_num_queries, extras):
+    """The article page costs the same whatever the number of related articles, tags,
+    authors and comments: authors and tags are prefetched, the related list is one query
+    with its sources and comment counts, comments come with their authors, and the
+    section menu is cached. Budget: article, authors, tags, related, comments = 5."""
+    article = build_article(extras=extras)
+    client.get("/")  # warms the cached section menu, as any earlier visit would
+    with django_assert_max_num_queries(5):
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("extras", [1, 12])
+def test_signed_in_article_page_stays_within_budget(client, django_assert_max_num_queries, extras):
+    """A signed-in reader adds only the session and the user: 7 queries at most."""
+    article = build_article(extras=extras)
+    client.force_login(UserFactory())
+    client.get("/")
+    with django_assert_max_num_queries(7):
+        assert client.get(article.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("per_section", [1, 8])
+def test_front_page_queries_are_constant(client, django_assert_max_num_queries, per_section):
+    """The front page is three queries whatever the number of sections and articles: the
+    latest pieces, the newest few of every section through one window query, and each card's
+    source, section and comment count come in those same queries."""
+    for section in SectionFactory.create_batch(6):
+        for _ in range(per_section):
+            ArticleFactory(section=section, tags=TagFactory.create_batch(2))
+    client.get("/rubriques/inexistante/")  # warms the cached section menu
+    with django_assert_max_num_queries(3):
+        assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("count", [2, 30])
+def test_list_page_queries_are_constant(client, django_assert_max_num_queries, count):
+    """A section page is the section, the count and one page of cards."""
+    section = SectionFactory()
+    for _ in range(count):
+        ArticleFactory(section=section, tags=TagFactory.create_batch(2), authors=AuthorFactory.create_batch(2))
+    client.get("/")
+    with django_assert_max_num_queries(3):
+        assert client.get(section.get_absolute_url()).status_code == 200

@@ -1,0 +1,57 @@
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from newsreader.settings.base import parse_email_url
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "newsreader.settings.production",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
+    "DJANGO_ALLOWED_HOSTS": "news.example",
+    "EMAIL_URL": "smtp+tls://newsroom:secret@mail.example:587",
+}
+
+
+def manage(*args, env):
+    clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "EMAIL_"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "EMAIL_URL"])
+def test_production_refuses_to_start_without_its_secrets(missing):
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_email_url_parsing():
+    mailer = parse_email_url("smtp+tls://user%40site:p%40ss@mail.example:587")
+    assert mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert mailer["OPTIONS"] | {"timeout": None} == {
+        "host": "mail.example",
+        "port": 587,
+        "username": "user@site",
+        "password": "p@ss",
+        "use_tls": True,
+        "use_ssl": False,
+        "timeout": None,
+    }
+    assert parse_email_url("console://")["BACKEND"].endswith("console.EmailBackend")
