@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
@@ -13,3 +15,28 @@ class UserChangeAdminForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name"]
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Votre mot de passe"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    confirm = forms.BooleanField(label=_("Je comprends que la suppression est définitive."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not user.has_usable_password():
+            del self.fields["password"]
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Ce mot de passe n'est pas le bon."))
+        return password

@@ -61,6 +61,30 @@ def related_articles(*, article, limit=None):
     )
 
 
+def article_body(*, article, reading):
+    """The text this reader receives, as (block, ad slot after it) pairs in two parts: what
+    everyone may read, and the rest, which is only ever built for a reader entitled to it."""
+    blocks = article.body_blocks
+    cut = teaser_length(blocks, paragraphs=article.teaser_paragraphs)
+    if not reading.full:
+        return {"free": body_with_ad_slots(blocks=blocks[:cut]), "gated": []}
+    pairs = body_with_ad_slots(blocks=blocks)
+    if not article.is_gated:
+        return {"free": pairs, "gated": []}
+    return {"free": pairs[:cut], "gated": pairs[cut:]}
+
+
+def teaser_length(blocks, *, paragraphs):
+    """How many blocks make the first N paragraphs (with the headings among them)."""
+    seen = 0
+    for index, block in enumerate(blocks):
+        if block.startswith("<p"):
+            seen += 1
+            if seen >= paragraphs:
+                return index + 1
+    return len(blocks)
+
+
 def body_with_ad_slots(*, blocks, every=None):
     """Pairs each body block with whether an ad slot follows it: after every N paragraphs,
     never after the last block."""

@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from comments.selectors import comments_for_article
 from newsreader.page_cache import request_generation
+from subscriptions.access import reading_for
 
 from . import selectors
 from .models import Author, Section, Source, Tag
@@ -19,9 +20,11 @@ def article_detail(request, slug):
     article = selectors.article_for_page(slug=slug, generation=generation)
     # The text, the sidebar and the comments are the same for every reader: the template
     # caches them as fragments and calls these only when a fragment is missing.
+    reading = reading_for(user=request.user, article=article)
     context = {
         "article": article,
-        "body": lambda: selectors.body_with_ad_slots(blocks=article.body_blocks),
+        "reading": reading,
+        "body": lambda: selectors.article_body(article=article, reading=reading),
         "related": lambda: selectors.related_articles(article=article),
         "comments": lambda: comments_for_article(article=article),
         "content_generation": generation,

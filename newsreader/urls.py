@@ -1,8 +1,12 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
+
+# The admin's login is allauth's: the same rate limits and multi-factor authentication.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
@@ -13,6 +17,8 @@ urlpatterns = [
 # address alone says what it shows: no cookie decides, and caches stay simple.
 urlpatterns += i18n_patterns(
     path("comptes/", include("allauth.urls")),
+    path("compte/", include("accounts.urls")),
+    path("abonnement/", include("subscriptions.urls")),
     path("", include("articles.urls")),
     prefix_default_language=False,
 )

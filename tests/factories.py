@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
@@ -7,6 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from articles.models import Article, Author, RelatedArticle, Section, Source, Tag
 from comments.models import Comment
+from subscriptions.models import AccessCode, Plan, Subscription
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -103,3 +105,31 @@ class CommentFactory(factory.django.DjangoModelFactory):
     article = factory.SubFactory(ArticleFactory)
     author = factory.SubFactory(UserFactory)
     body = "Un commentaire mesuré."
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+
+    name = factory.Sequence(lambda n: f"Formule {n}")
+    slug = factory.Sequence(lambda n: f"formule-{n}")
+    price = Decimal("9.99")
+    period = Plan.Period.MONTH
+
+
+class SubscriptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subscription
+
+    user = factory.SubFactory(UserFactory)
+    plan = factory.SubFactory(PlanFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
+    ends_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=20))
+
+
+class AccessCodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccessCode
+
+    code = factory.Sequence(lambda n: f"CODE{n:08d}")
+    days = 30

@@ -3,6 +3,7 @@
 import random
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -14,6 +15,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from comments.models import Comment
+from subscriptions.models import AccessCode, Plan, Subscription
+from subscriptions.services import access_codes_generate, format_code, subscription_grant
 
 from ..models import Article, Author, RelatedArticle, Section, Source, Tag
 from . import compose, content
@@ -51,6 +54,7 @@ def seed_demo(*, password=None, now=None):
         _related_picks()
         report.append(f"{created} article(s) created, {Article.objects.count()} in all.")
         report += _accounts(password)
+        report += _subscriptions()
         _comments()
     return report
 
@@ -126,6 +130,43 @@ def _accounts(password):
     if created_any:
         return [f"Accounts {emails}: password {chosen}"]
     return [f"Accounts {emails} already exist; their passwords are unchanged (use --password to set one)."]
+
+
+def _subscriptions():
+    """Two plans; the demo subscriber holds a year; a few codes to try the redemption form."""
+    monthly, _ = Plan.objects.get_or_create(
+        slug="mensuel",
+        defaults={
+            "name": "Mensuel",
+            "price": Decimal("9.99"),
+            "period": Plan.Period.MONTH,
+            "position": 0,
+            "description": "Tous les articles réservés, sans engagement.",
+        },
+    )
+    yearly, _ = Plan.objects.get_or_create(
+        slug="annuel",
+        defaults={
+            "name": "Annuel",
+            "price": Decimal("99.00"),
+            "period": Plan.Period.YEAR,
+            "position": 1,
+            "description": "Deux mois offerts par rapport à la formule mensuelle.",
+        },
+    )
+    subscriber = get_user_model().objects.get(email="subscriber@example.com")
+    if not Subscription.objects.filter(user=subscriber).active().exists():
+        subscription_grant(
+            user=subscriber,
+            duration=timedelta(days=yearly.days),
+            origin=Subscription.Origin.STAFF,
+            plan=yearly,
+            note="Compte de démonstration",
+        )
+    codes = list(AccessCode.objects.filter(batch="démo").values_list("code", flat=True))
+    if not codes:
+        codes = [code.code for code in access_codes_generate(count=3, plan=monthly, batch="démo")]
+    return [f"Demo access codes (one month each): {', '.join(format_code(code) for code in codes)}"]
 
 
 def _comments():

@@ -1,9 +1,13 @@
+import json
+
 from django import template
 from django.core.files.storage import default_storage
+from django.templatetags.static import static
 from django.urls import translate_url
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from ..ages import relative_age
 from ..images import srcset
@@ -45,3 +49,43 @@ def url_in_language(context, language_code):
     """The address of the current page in another language."""
     request = context["request"]
     return translate_url(request.get_full_path(), language_code)
+
+
+JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, article):
+    """schema.org NewsArticle. Only what every reader may see: the standfirst, never the body.
+    A gated piece names the container of its subscriber-only part in `hasPart`."""
+    request = context["request"]
+    absolute = request.build_absolute_uri
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.standfirst,
+        "mainEntityOfPage": absolute(article.get_absolute_url()),
+        "datePublished": timezone.localtime(article.published_at).isoformat(timespec="seconds"),
+        "dateModified": timezone.localtime(article.updated_at).isoformat(timespec="seconds"),
+        "author": [{"@type": "Person", "name": author.name} for author in article.authors.all()],
+        "publisher": {
+            "@type": "NewsMediaOrganization",
+            "name": "Newsreader",
+            "logo": {"@type": "ImageObject", "url": absolute(static("img/favicon.svg"))},
+        },
+        "sourceOrganization": {"@type": "NewsMediaOrganization", "name": article.source.name},
+        "isAccessibleForFree": not article.is_gated,
+    }
+    if article.hero_image:
+        data["image"] = [absolute(article.hero_image.url)]
+    if article.section:
+        data["articleSection"] = article.section.name
+    if article.is_gated:
+        data["hasPart"] = {
+            "@type": "WebPageElement",
+            "isAccessibleForFree": False,
+            "cssSelector": ".paywalled-content",
+        }
+    payload = json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308

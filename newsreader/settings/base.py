@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "accounts",
     "articles",
     "comments",
+    "subscriptions",
 ]
 
 MIDDLEWARE = [
@@ -119,7 +120,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "articles:home"
+LOGIN_REDIRECT_URL = "accounts:dashboard"
 
 # django-allauth: the email address is the login; usernames are never shown.
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -190,6 +191,8 @@ NEWSREADER_ADS_EVERY = env_int("NEWSREADER_ADS_EVERY", 4)  # an ad slot after ev
 NEWSREADER_RELATED_COUNT = 5
 NEWSREADER_EXCERPT_WORDS = 100
 NEWSREADER_PAGE_SIZE = 12
+# Subscriber-only articles a signed-in reader may open free each calendar month (0: hard paywall).
+NEWSREADER_FREE_ARTICLES_PER_MONTH = env_int("NEWSREADER_FREE_ARTICLES_PER_MONTH", 3)
 # Anonymous pages are cached whole for this long (0 turns the page cache off).
 NEWSREADER_PAGE_CACHE_SECONDS = env_int("NEWSREADER_PAGE_CACHE_SECONDS", 60)
 NEWSREADER_APP_STORE_URL = env_str("NEWSREADER_APP_STORE_URL", "https://apps.apple.com/fr/")
@@ -201,3 +204,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
 }
+URLIZE_ASSUME_HTTPS = True

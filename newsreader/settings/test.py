@@ -17,3 +17,7 @@ CACHES = {
 NEWSREADER_PAGE_CACHE_SECONDS = 0
 ACCOUNT_RATE_LIMITS = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not shared memory: concurrent tests then meet SQLite's real locking (WAL and
+    # the busy timeout), as the site does, instead of shared-cache table locks.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}

@@ -1,0 +1,62 @@
+"""What a reader can do with their own account: see their data, take it away, close it."""
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.utils import timezone
+
+from comments.models import Comment
+from subscriptions.models import MeteredRead, Redemption, Subscription
+
+
+def account_export(*, user):
+    """Everything we hold about this person, as plain data (the "download my data" file)."""
+
+    def moment(value):
+        return value.isoformat() if value else None
+
+    return {
+        "exported_at": moment(timezone.now()),
+        "account": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "date_joined": moment(user.date_joined),
+            "last_login": moment(user.last_login),
+        },
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in EmailAddress.objects.filter(user=user)
+        ],
+        "subscriptions": [
+            {
+                "plan": subscription.plan.name if subscription.plan else None,
+                "starts_at": moment(subscription.starts_at),
+                "ends_at": moment(subscription.ends_at),
+                "origin": subscription.origin,
+            }
+            for subscription in Subscription.objects.filter(user=user).select_related("plan")
+        ],
+        "access_codes_redeemed": [
+            {"code": redemption.access_code.code, "redeemed_at": moment(redemption.redeemed_at)}
+            for redemption in Redemption.objects.filter(user=user).select_related("access_code")
+        ],
+        "free_articles_read": [
+            {"article": read.article.title, "read_at": moment(read.read_at)}
+            for read in MeteredRead.objects.filter(user=user).select_related("article")
+        ],
+        "comments": [
+            {
+                "article": comment.article.title,
+                "text": comment.body,
+                "status": comment.status,
+                "written_at": moment(comment.created_at),
+            }
+            for comment in Comment.objects.filter(author=user).select_related("article")
+        ],
+    }
+
+
+@transaction.atomic
+def account_delete(*, user):
+    """Close the account. Comments stay in their threads, signed by nobody."""
+    Comment.objects.filter(author=user).update(author=None)
+    user.delete()

@@ -1,0 +1,65 @@
+import json
+
+from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from subscriptions.access import free_articles_left
+from subscriptions.selectors import current_subscription
+
+from . import services
+from .forms import DeleteAccountForm, ProfileForm
+
+
+@never_cache
+@login_required
+def dashboard(request, profile_form=None):
+    """ "Mon compte": who I am, my subscription, my security, my data."""
+    context = {
+        "profile_form": profile_form or ProfileForm(instance=request.user),
+        "subscription": current_subscription(user=request.user),
+        "free_left": free_articles_left(user=request.user),
+        "mfa_enabled": Authenticator.objects.filter(user=request.user).exists(),
+    }
+    return render(request, "accounts/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def profile(request):
+    form = ProfileForm(request.POST, instance=request.user)
+    if not form.is_valid():
+        return dashboard(request, profile_form=form)
+    form.save()
+    messages.success(request, _("Votre nom affiché est enregistré."))
+    return redirect("accounts:dashboard")
+
+
+@never_cache
+@login_required
+def export(request):
+    data = services.account_export(user=request.user)
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+    filename = f"newsreader-mes-donnees-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@login_required
+def delete(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        services.account_delete(user=user)
+        messages.success(request, _("Votre compte est supprimé. Merci de nous avoir lus."))
+        return redirect("articles:home")
+    return render(request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200)

@@ -1,0 +1,136 @@
+import csv
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors, services
+from .forms import GenerateCodesForm
+from .models import AccessCode, Plan, Redemption, Subscription
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["name", "price", "currency", "period", "is_active", "subscribers"]
+    list_filter = ["is_active", "period"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return selectors.plans_with_subscriber_counts()
+
+    @admin.display(description=_("abonnés actifs"), ordering="subscribers")
+    def subscribers(self, plan):
+        return plan.subscribers
+
+
+class ActiveFilter(admin.SimpleListFilter):
+    title = _("état")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("active", _("en cours")), ("ended", _("terminé")), ("future", _("à venir"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "active":
+            return queryset.active(now)
+        if self.value() == "ended":
+            return queryset.filter(ends_at__lte=now)
+        if self.value() == "future":
+            return queryset.filter(starts_at__gt=now)
+        return queryset
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["user", "plan", "starts_at", "ends_at", "origin", "active"]
+    list_filter = [ActiveFilter, "origin", "plan"]
+    list_select_related = ["user", "plan"]
+    search_fields = ["user__email"]
+    autocomplete_fields = ["user"]
+    date_hierarchy = "ends_at"
+    readonly_fields = ["access_code", "granted_by", "created_at"]
+
+    @admin.display(description=_("en cours"), boolean=True)
+    def active(self, subscription):
+        return subscription.is_active()
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.granted_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = (extra_context or {}) | {
+            "subtitle": _("%(count)s abonnés actifs") % {"count": selectors.active_subscriber_count()}
+        }
+        return super().changelist_view(request, extra_context)
+
+
+class RedemptionInline(admin.TabularInline):
+    model = Redemption
+    extra = 0
+    can_delete = False
+    fields = ["user", "redeemed_at", "subscription"]
+    readonly_fields = fields
+
+
+@admin.register(AccessCode)
+class AccessCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "plan", "days", "redemption_count", "max_redemptions", "expires_at", "batch"]
+    list_filter = ["plan", "batch"]
+    search_fields = ["code", "batch"]
+    readonly_fields = ["redemption_count", "created_at"]
+    inlines = [RedemptionInline]
+    actions = ["export_csv"]
+    change_list_template = "admin/subscriptions/accesscode/change_list.html"
+
+    def get_urls(self):
+        generate = self.admin_site.admin_view(self.generate_view)
+        return [path("generer/", generate, name="subscriptions_accesscode_generate"), *super().get_urls()]
+
+    def generate_view(self, request):
+        """Generate a batch of codes and hand them over at once as a CSV file."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = GenerateCodesForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            codes = services.access_codes_generate(**form.cleaned_data)
+            self.message_user(request, _("%(count)s codes créés.") % {"count": len(codes)}, messages.SUCCESS)
+            return codes_as_csv(codes, filename=f"codes-{timezone.localdate():%Y%m%d}.csv")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Générer des codes d'accès"),
+            "form": form,
+            "opts": self.model._meta,
+            "changelist_url": reverse("admin:subscriptions_accesscode_changelist"),
+        }
+        return render(request, "admin/subscriptions/accesscode/generate.html", context)
+
+    @admin.action(description=_("Exporter les codes choisis (CSV)"))
+    def export_csv(self, request, queryset):
+        return codes_as_csv(queryset.select_related("plan"), filename="codes.csv")
+
+
+def codes_as_csv(codes, *, filename):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(["code", "plan", "days", "max_redemptions", "redemptions", "expires_at", "batch"])
+    for code in codes:
+        writer.writerow(
+            [
+                services.format_code(code.code),
+                code.plan.name if code.plan_id else "",
+                code.days or "",
+                code.max_redemptions,
+                code.redemption_count,
+                code.expires_at.isoformat() if code.expires_at else "",
+                code.batch,
+            ]
+        )
+    return response

@@ -1,0 +1,92 @@
+"""Changes of state for subscriptions and access codes."""
+
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import AccessCode, Redemption, Subscription
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed by hand
+
+
+class RedemptionError(Exception):
+    pass
+
+
+def normalize_code(code):
+    return "".join(code.split()).replace("-", "").upper()
+
+
+def subscription_grant(*, user, duration, origin, plan=None, access_code=None, granted_by=None, note=""):
+    """Open or extend access: a new period starts when the current one ends."""
+    now = timezone.now()
+    current_end = Subscription.objects.filter(user=user, ends_at__gt=now).aggregate(end=Max("ends_at"))["end"]
+    starts_at = max(now, current_end) if current_end else now
+    return Subscription.objects.create(
+        user=user,
+        plan=plan,
+        starts_at=starts_at,
+        ends_at=starts_at + duration,
+        origin=origin,
+        access_code=access_code,
+        granted_by=granted_by,
+        note=note,
+    )
+
+
+def access_code_redeem(*, user, code):
+    """Redeem a code for this reader. Safe under concurrency: the use is counted by one
+    conditional UPDATE, so a single-use code opens exactly one subscription."""
+    normalized = normalize_code(code)
+    access_code = AccessCode.objects.filter(code=normalized).select_related("plan").first()
+    if access_code is None:
+        raise RedemptionError(_("Ce code n'existe pas. Vérifiez qu'il est bien recopié."))
+    now = timezone.now()
+    if access_code.is_expired(now):
+        raise RedemptionError(_("Ce code a expiré."))
+    try:
+        with transaction.atomic():
+            Redemption.objects.create(access_code=access_code, user=user)
+            claimed = (
+                AccessCode.objects.filter(pk=access_code.pk, redemption_count__lt=F("max_redemptions"))
+                .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+                .update(redemption_count=F("redemption_count") + 1)
+            )
+            if not claimed:
+                raise RedemptionError(_("Ce code a déjà été utilisé."))
+            subscription = subscription_grant(
+                user=user,
+                duration=access_code.duration,
+                origin=Subscription.Origin.CODE,
+                plan=access_code.plan,
+                access_code=access_code,
+            )
+            Redemption.objects.filter(access_code=access_code, user=user).update(subscription=subscription)
+    except IntegrityError as error:
+        raise RedemptionError(_("Vous avez déjà utilisé ce code.")) from error
+    return subscription
+
+
+def access_codes_generate(*, count, plan=None, days=None, max_redemptions=1, expires_at=None, batch=""):
+    """Create `count` new random codes (e.g. for a partner or a promotion)."""
+    codes = []
+    while len(codes) < count:
+        value = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+        codes.append(
+            AccessCode(
+                code=value,
+                plan=plan,
+                days=days,
+                max_redemptions=max_redemptions,
+                expires_at=expires_at,
+                batch=batch,
+            )
+        )
+    return AccessCode.objects.bulk_create(codes)
+
+
+def format_code(code):
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))

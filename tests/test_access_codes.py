@@ -1,0 +1,143 @@
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from pytest_django.asserts import assertContains
+
+from subscriptions.access import is_subscriber
+from subscriptions.models import AccessCode, Redemption, Subscription
+from subscriptions.services import RedemptionError, access_code_redeem, access_codes_generate
+
+from .factories import AccessCodeFactory, PlanFactory, SubscriptionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_code_opens_a_subscription_for_its_days():
+    user = UserFactory()
+    AccessCodeFactory(code="ABCDEFGHJKLM", days=30)
+    subscription = access_code_redeem(user=user, code="abcd-efgh jklm")
+    assert is_subscriber(user, at=timezone.now())
+    assert subscription.origin == Subscription.Origin.CODE
+    assert timedelta(days=29, hours=23) < subscription.ends_at - subscription.starts_at <= timedelta(days=30)
+
+
+def test_a_plan_code_lasts_the_plans_period():
+    plan = PlanFactory(period="year")
+    subscription = access_code_redeem(user=UserFactory(), code=AccessCodeFactory(plan=plan, days=None).code)
+    assert subscription.plan == plan
+    assert (subscription.ends_at - subscription.starts_at).days == 365
+
+
+def test_a_code_extends_a_running_subscription():
+    current = SubscriptionFactory()
+    subscription = access_code_redeem(user=current.user, code=AccessCodeFactory(days=10).code)
+    assert subscription.starts_at == current.ends_at
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ({"expires_at": timezone.now() - timedelta(minutes=1)}, "Ce code a expiré."),
+        ({"max_redemptions": 1, "redemption_count": 1}, "Ce code a déjà été utilisé."),
+    ],
+)
+def test_expired_or_exhausted_codes_are_refused(code, message):
+    access_code = AccessCodeFactory(**code)
+    with pytest.raises(RedemptionError, match=message):
+        access_code_redeem(user=UserFactory(), code=access_code.code)
+    assert not Subscription.objects.exists()
+
+
+def test_unknown_code_is_refused():
+    with pytest.raises(RedemptionError, match="n'existe pas"):
+        access_code_redeem(user=UserFactory(), code="NOPE")
+
+
+def test_the_same_reader_cannot_redeem_a_code_twice():
+    user = UserFactory()
+    access_code = AccessCodeFactory(max_redemptions=10)
+    access_code_redeem(user=user, code=access_code.code)
+    with pytest.raises(RedemptionError, match="déjà utilisé ce code"):
+        access_code_redeem(user=user, code=access_code.code)
+    access_code.refresh_from_db()
+    assert access_code.redemption_count == 1
+    assert Subscription.objects.count() == 1
+
+
+def test_multi_use_code_serves_several_readers():
+    access_code = AccessCodeFactory(max_redemptions=3)
+    for _ in range(3):
+        access_code_redeem(user=UserFactory(), code=access_code.code)
+    with pytest.raises(RedemptionError):
+        access_code_redeem(user=UserFactory(), code=access_code.code)
+    assert Subscription.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_readers_racing_for_a_single_use_code_one_wins_nothing_lost():
+    access_code = AccessCodeFactory(max_redemptions=1)
+    users = [UserFactory(), UserFactory()]
+    barrier = threading.Barrier(len(users))
+    outcomes = []
+
+    def redeem(user):
+        try:
+            barrier.wait()
+            access_code_redeem(user=user, code=access_code.code)
+            outcomes.append("won")
+        except RedemptionError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=redeem, args=(user,)) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "won"]
+    access_code.refresh_from_db()
+    assert access_code.redemption_count == 1
+    assert Subscription.objects.count() == 1
+    assert Redemption.objects.count() == 1
+
+
+def test_generated_codes_are_unique_and_readable():
+    codes = access_codes_generate(count=50, days=7, batch="salon")
+    values = {code.code for code in codes}
+    assert len(values) == 50
+    assert all(len(value) == 12 and not set(value) & set("01IO") for value in values)
+    assert AccessCode.objects.filter(batch="salon").count() == 50
+
+
+def test_redeem_form_shows_errors_and_keeps_what_was_typed(client):
+    client.force_login(UserFactory())
+    response = client.post("/abonnement/code/", {"code": "MAUVAIS-CODE"})
+    assert response.status_code == 400
+    assertContains(response, "Ce code n&#x27;existe pas", status_code=400)
+    assertContains(response, 'value="MAUVAIS-CODE"', status_code=400)
+
+
+def test_redeem_form_success_goes_to_the_account_page(client):
+    user = UserFactory()
+    client.force_login(user)
+    AccessCodeFactory(code="BIENVENUE2026")
+    response = client.post("/abonnement/code/", {"code": "bienvenue2026"}, follow=True)
+    assertContains(response, "Votre code est validé")
+    assertContains(response, "actif jusqu")
+
+
+def test_redeem_attempts_are_rate_limited(client):
+    client.force_login(UserFactory())
+    statuses = [client.post("/abonnement/code/", {"code": f"ESSAI{n}"}).status_code for n in range(12)]
+    assert statuses[:10] == [400] * 10
+    assert statuses[10:] == [429, 429]
+
+
+def test_redeeming_needs_an_account(client):
+    response = client.post("/abonnement/code/", {"code": "X"})
+    assert response.status_code == 302
+    assert "/comptes/login/" in response["Location"]
