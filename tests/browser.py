@@ -1,4 +1,4 @@
-"""Shared set-up for the browser tests: Debian's Chromium driven by Playwright.
+"""Set-up for the browser tests (the `page` fixture): Debian's Chromium driven by Playwright.
 
 Where Chromium is missing the tests skip with a reason, unless REQUIRE_BROWSER is set
 (as .ci/run does), in which case they fail: CI must never pass without them.

@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import caches
 
+from .browser import page  # noqa: F401  (the browser tests' fixture)
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():

@@ -4,7 +4,7 @@ from django.core.cache import caches
 
 from articles.models import Article
 
-from .browser import ARTIFACTS, page  # noqa: F401
+from .browser import ARTIFACTS
 from .factories import ArticleFactory, SubscriptionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,7 +23,7 @@ def sign_in(page, email):
     page.get_by_role("button", name="Connexion", exact=True).click()
 
 
-def test_anonymous_reader_sees_the_offer_then_subscriber_reads_in_full(page):  # noqa: F811
+def test_anonymous_reader_sees_the_offer_then_subscriber_reads_in_full(page):
     article = gated()
     subscriber = SubscriptionFactory().user
 
@@ -44,7 +44,7 @@ def current_code(secret):
     return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
 
 
-def test_set_up_totp_and_sign_in_with_a_code(page):  # noqa: F811
+def test_set_up_totp_and_sign_in_with_a_code(page):
     user = UserFactory()
     page.goto(page.base_url + "/comptes/login/")
     sign_in(page, user.email)
@@ -69,7 +69,7 @@ def test_set_up_totp_and_sign_in_with_a_code(page):  # noqa: F811
     assert page.get_by_role("heading", name="Mon compte", level=1).is_visible()
 
 
-def test_add_a_passkey_then_sign_in_with_it(page):  # noqa: F811
+def test_add_a_passkey_then_sign_in_with_it(page):
     """Passkeys work with allauth on Django 6.1: Chromium's virtual authenticator stands in
     for a phone or a security key."""
     from allauth.mfa.models import Authenticator

@@ -2,13 +2,13 @@ import pytest
 
 from articles.models import Article
 
-from .browser import ARTIFACTS, page  # noqa: F401
+from .browser import ARTIFACTS
 from .factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_reader_goes_from_front_page_to_article_and_on(page):  # noqa: F811
+def test_reader_goes_from_front_page_to_article_and_on(page):
     section = SectionFactory(name="Économie")
     tag = TagFactory(name="Emploi")
     article = ArticleFactory(
@@ -46,7 +46,7 @@ def test_reader_goes_from_front_page_to_article_and_on(page):  # noqa: F811
     assert page.get_by_role("heading", level=1).inner_text() == related.title
 
 
-def test_language_switcher_and_keyboard_focus(page):  # noqa: F811
+def test_language_switcher_and_keyboard_focus(page):
     article = ArticleFactory(title="Un titre")
     page.goto(page.base_url + article.get_absolute_url())
     page.keyboard.press("Tab")
