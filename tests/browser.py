@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -33,4 +34,7 @@ def page(live_server, monkeypatch):
         page.set_default_timeout(15_000)
         page.base_url = live_server.url
         yield page
+        # The test body ran while Playwright's event loop was current, so Django kept its
+        # database connection apart: close it here, or PostgreSQL cannot drop the test database.
+        connections.close_all()
         browser.close()
