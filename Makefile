@@ -28,9 +28,11 @@ system-deps:
 messages: install system-deps
 	@$(MANAGE) compilemessages --ignore=$(VENV) -v 0
 
+# The background worker (e-mail notifications) runs beside the server and stops with it.
 run: install messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
+	@$(MANAGE) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: install messages

@@ -20,7 +20,7 @@ class UserChangeAdminForm(UserChangeForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name"]
+        fields = ["display_name", "language", "comment_notifications"]
 
 
 class DeleteAccountForm(forms.Form):

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -34,6 +35,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=80,
         blank=True,
         help_text=_("Le nom montré à côté de vos commentaires."),
+    )
+    language = models.CharField(
+        _("langue"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("La langue des e-mails que nous vous envoyons."),
+    )
+    comment_notifications = models.BooleanField(
+        _("m'écrire quand on répond à mes commentaires ou qu'ils sont choisis par la rédaction"), default=True
     )
     is_staff = models.BooleanField(_("membre de l'équipe"), default=False)
     is_active = models.BooleanField(_("actif"), default=True)

@@ -59,6 +59,6 @@ class ArticleAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "kicker", "standfirst", "body"]}),
         (_("Image"), {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
         (_("Classement"), {"fields": ["section", "source", "original_url", "authors", "tags"]}),
-        (_("Publication"), {"fields": ["status", "published_at", "access", "teaser_paragraphs"]}),
+        (_("Publication"), {"fields": ["status", "published_at", "access", "teaser_paragraphs", "comments_mode"]}),
         (_("Informations"), {"fields": ["word_count", "created_at", "updated_at"]}),
     ]

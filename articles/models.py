@@ -119,6 +119,11 @@ class Article(models.Model):
         REGISTERED = "registered", _("Lecteurs inscrits")
         SUBSCRIBERS = "subscribers", _("Abonnés")
 
+    class CommentsMode(models.TextChoices):
+        OPEN = "open", _("Ouverts aux lecteurs inscrits")
+        SUBSCRIBERS = "subscribers", _("Réservés aux abonnés")
+        CLOSED = "closed", _("Fermés")
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Brouillon")
         REVIEW = "review", _("En relecture")
@@ -170,6 +175,7 @@ class Article(models.Model):
         default=2,
         help_text=_("Pour un article réservé, le nombre de paragraphes que tout le monde peut lire."),
     )
+    comments_mode = models.CharField(_("commentaires"), max_length=12, choices=CommentsMode, default=CommentsMode.OPEN)
     status = models.CharField(_("statut"), max_length=12, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
         _("publication"), null=True, blank=True, help_text=_("Une date future programme la publication.")

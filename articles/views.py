@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from comments.selectors import comments_for_article
+from comments.selectors import discussion
 from newsreader.page_cache import request_generation
 from subscriptions.access import reading_for
 
@@ -15,10 +15,10 @@ def home(request):
     return render(request, "articles/home.html", context)
 
 
-def article_detail(request, slug):
+def article_detail(request, slug, comment_form=None, status=200):
     generation = request_generation(request)
     article = selectors.article_for_page(slug=slug, generation=generation)
-    # The text, the sidebar and the comments are the same for every reader: the template
+    # The text and the sidebar are the same for every reader who gets them: the template
     # caches them as fragments and calls these only when a fragment is missing.
     reading = reading_for(user=request.user, article=article)
     context = {
@@ -26,10 +26,17 @@ def article_detail(request, slug):
         "reading": reading,
         "body": lambda: selectors.article_body(article=article, reading=reading),
         "related": lambda: selectors.related_articles(article=article),
-        "comments": lambda: comments_for_article(article=article),
+        "discussion": discussion(
+            user=request.user,
+            article=article,
+            generation=generation,
+            sort=request.GET.get("tri"),
+            page=request.GET.get("cpage"),
+            form=comment_form,
+        ),
         "content_generation": generation,
     }
-    return render(request, "articles/article_detail.html", context)
+    return render(request, "articles/article_detail.html", context, status=status)
 
 
 def _article_list(request, *, heading, kind, subject, description="", **filters):

@@ -1,3 +1,110 @@
-def comments_for_article(*, article):
-    """The published comments under an article, with their authors, in one query."""
-    return list(article.comments.visible().select_related("author"))
+"""Reads for the discussion: a constant number of queries whatever the number of comments."""
+
+from collections import defaultdict
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+
+from newsreader.page_cache import remember
+
+from . import rules
+from .forms import DEFAULT_SORT, SORTS, CommentForm
+from .models import Comment, ModerationSettings
+
+PAGE_SIZE = 20
+
+
+def moderation_settings(*, generation):
+    """The rules, cached with the content generation (saving them bumps it)."""
+    return remember("moderation-settings", ModerationSettings.current, generation=generation)
+
+
+def page_number(value):
+    """A 1-based page number from the query string; anything else is a 404."""
+    if value in (None, ""):
+        return 1
+    try:
+        number = int(value)
+    except ValueError as error:
+        raise Http404("Bad page number") from error
+    if number < 1:
+        raise Http404("Bad page number")
+    return number
+
+
+def comment_thread(*, article, sort=None, page=1):
+    """One page of top-level comments (featured first), each with its replies: two queries."""
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    roots = (
+        article.comments.filter(parent__isnull=True)
+        .shown_in_thread()
+        .select_related("author")
+        .order_by("-is_featured", *SORTS[sort][0], "pk")
+    )
+    start = (page - 1) * PAGE_SIZE
+    comments = list(roots[start : start + PAGE_SIZE + 1])
+    if page > 1 and not comments:
+        raise Http404("No such page of comments")
+    has_next, comments = len(comments) > PAGE_SIZE, comments[:PAGE_SIZE]
+    replies = defaultdict(list)
+    if comments:
+        for reply in (
+            Comment.objects.visible()
+            .filter(parent__in=[comment.pk for comment in comments])
+            .select_related("author", "in_reply_to__author")
+            .order_by("created_at", "pk")
+        ):
+            replies[reply.parent_id].append(reply)
+    for comment in comments:
+        comment.thread_replies = replies[comment.pk]
+    return {"comments": comments, "page": page, "has_next": has_next, "sort": sort, "sorts": SORTS}
+
+
+def commenter(*, user):
+    """The signed-in reader with what commenting needs to know about them, in one query
+    (none when the authentication backend already loaded it that way)."""
+    if hasattr(user, "has_verified_email"):
+        return user
+    return (
+        get_user_model()
+        .objects.select_related("commenter_standing")
+        .annotate(has_verified_email=Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)))
+        .get(pk=user.pk)
+    )
+
+
+def discussion(*, user, article, generation, sort=None, page=None, form=None):
+    """Everything the comments section of an article page shows to this reader."""
+    settings = moderation_settings(generation=generation)
+    permission = rules.can_comment(
+        user=commenter(user=user) if user.is_authenticated else user, article=article, rules=settings
+    )
+    return {
+        "thread": comment_thread(article=article, sort=sort, page=page_number(page)),
+        "permission": permission,
+        "form": form or (CommentForm() if permission else None),
+    }
+
+
+def comments_of(*, user, page):
+    """ "Mes commentaires": mine, newest first, with their status and the replies they got."""
+    mine = Comment.objects.filter(author=user).exclude(status=Comment.Status.DELETED).select_related("article")
+    paginator = Paginator(mine.order_by("-created_at", "-pk"), PAGE_SIZE)
+    try:
+        current = paginator.page(page)
+    except InvalidPage as error:
+        raise Http404(str(error)) from error
+    replies = defaultdict(list)
+    for reply in (
+        Comment.objects.visible()
+        .filter(in_reply_to__in=[comment.pk for comment in current.object_list])
+        .select_related("author")
+        .order_by("created_at")
+    ):
+        replies[reply.in_reply_to_id].append(reply)
+    for comment in current.object_list:
+        comment.replies_received = replies[comment.pk]
+    return current

@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from comments import views as comment_views
+
 # The admin's login is allauth's: the same rate limits and multi-factor authentication.
 admin.site.login = secure_admin_login(admin.site.login)
 
@@ -17,7 +19,9 @@ urlpatterns = [
 # address alone says what it shows: no cookie decides, and caches stay simple.
 urlpatterns += i18n_patterns(
     path("comptes/", include("allauth.urls")),
+    path("compte/commentaires/", comment_views.mine, name="my_comments"),
     path("compte/", include("accounts.urls")),
+    path("commentaires/", include("comments.urls")),
     path("abonnement/", include("subscriptions.urls")),
     path("", include("articles.urls")),
     prefix_default_language=False,

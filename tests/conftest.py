@@ -17,3 +17,8 @@ def _fresh_cache():
 @pytest.fixture(autouse=True)
 def _french(settings):
     settings.LANGUAGE_CODE = "fr"
+
+
+@pytest.fixture
+def no_comment_rate_limits(settings):
+    settings.NEWSREADER_COMMENT_RATE_LIMITS = []

@@ -133,3 +133,14 @@ class AccessCodeFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"CODE{n:08d}")
     days = 30
+
+
+def moderation_rules(**changes):
+    """The site's moderation rules with some changed (the row always exists)."""
+    from comments.models import ModerationSettings
+
+    rules = ModerationSettings.current()
+    for name, value in changes.items():
+        setattr(rules, name, value)
+    rules.save()
+    return rules

@@ -170,9 +170,9 @@ def test_account_page_needs_a_login(client):
 
 def test_display_name_form_keeps_input_on_error(client):
     client.force_login(UserFactory())
-    response = client.post("/compte/profil/", {"display_name": "x" * 200})
+    response = client.post("/compte/profil/", {"display_name": "x" * 200, "language": "fr"})
     assertContains(response, "x" * 200)
-    client.post("/compte/profil/", {"display_name": "Camille D."})
+    client.post("/compte/profil/", {"display_name": "Camille D.", "language": "en", "comment_notifications": ""})
     assertContains(client.get("/compte/"), 'value="Camille D."')
 
 

@@ -27,22 +27,24 @@ def build_article(*, extras):
 def test_article_page_queries_are_constant(client, django_assert_max_num_queries, extras):
     """The article page costs the same whatever the number of related articles, tags,
     authors and comments: authors and tags are prefetched, the related list is one query
-    with its sources and comment counts, comments come with their authors, and the
-    section menu is cached. Budget: article, authors, tags, related, comments = 5."""
+    with its sources and comment counts, top-level comments and their replies come with
+    their authors in two queries, and the section menu is cached. Budget, nothing else
+    cached: article, authors, tags, related, moderation rules, comments, replies = 7."""
     article = build_article(extras=extras)
     client.get("/")  # warms the cached section menu, as any earlier visit would
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(7):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("extras", [1, 12])
 def test_signed_in_article_page_stays_within_budget(client, django_assert_max_num_queries, extras):
-    """A signed-in reader adds only the session and the user: 7 queries at most."""
+    """A signed-in reader adds one query: the user, loaded with their verified email and
+    commenting standing (the session comes from the cache). 8 at most."""
     article = build_article(extras=extras)
     client.force_login(UserFactory())
     client.get("/")
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 
@@ -68,3 +70,19 @@ def test_list_page_queries_are_constant(client, django_assert_max_num_queries, c
     client.get("/")
     with django_assert_max_num_queries(3):
         assert client.get(section.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("count", [0, 10, 200])
+def test_article_page_queries_do_not_grow_with_comments(client, django_assert_max_num_queries, count):
+    """0, 10 or 200 comments, each with a reply: top-level comments and all their replies come
+    in two queries with their authors (featured, deleted-with-replies and sorting included), so
+    the page stays at 7 queries with nothing cached."""
+    article = ArticleFactory()
+    for root in CommentFactory.create_batch(count, article=article):
+        CommentFactory(article=article, parent=root, in_reply_to=root)
+    client.get("/")
+    with django_assert_max_num_queries(7):
+        assert client.get(article.get_absolute_url()).status_code == 200
+    client.force_login(UserFactory())
+    with django_assert_max_num_queries(8):
+        assert client.get(article.get_absolute_url(), {"tri": "recommandes"}).status_code == 200

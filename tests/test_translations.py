@@ -6,33 +6,43 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-PO_FILE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
+LOCALE = Path(settings.BASE_DIR) / "locale"
 
 
 @pytest.fixture
-def fresh_catalog(tmp_path):
-    """The English catalog as `makemessages` would write it from today's code; the committed
-    file is put back afterwards."""
+def fresh_catalogs(tmp_path):
+    """The catalogs as `makemessages` would write them from today's code; the committed
+    files are put back afterwards."""
     if not shutil.which("xgettext"):
         pytest.skip("xgettext (gettext) is not installed")
-    backup = tmp_path / "django.po"
-    shutil.copy(PO_FILE, backup)
+    files = {code: LOCALE / code / "LC_MESSAGES" / "django.po" for code in ("en", "fr")}
+    for code, path in files.items():
+        shutil.copy(path, tmp_path / f"{code}.po")
     try:
         call_command(
             "makemessages",
-            locale=["en"],
+            locale=list(files),
             ignore_patterns=[".venv", "staticfiles", "tests"],
             no_location=True,
             verbosity=0,
         )
-        yield polib.pofile(str(PO_FILE))
+        yield {code: polib.pofile(str(path)) for code, path in files.items()}
     finally:
-        shutil.copy(backup, PO_FILE)
+        for code, path in files.items():
+            shutil.copy(tmp_path / f"{code}.po", path)
 
 
-def test_english_translation_is_complete(fresh_catalog):
+def test_english_translation_is_complete(fresh_catalogs):
     """Every user-facing string in the code has an English translation that is not fuzzy."""
-    untranslated = [entry.msgid for entry in fresh_catalog.untranslated_entries()]
-    fuzzy = [entry.msgid for entry in fresh_catalog.fuzzy_entries()]
-    assert untranslated == [], "Strings without an English translation"
-    assert fuzzy == [], "Fuzzy English translations to check"
+    english = fresh_catalogs["en"]
+    assert [entry.msgid for entry in english.untranslated_entries()] == []
+    assert [entry.msgid for entry in english.fuzzy_entries()] == []
+
+
+def test_french_catalog_carries_every_plural(fresh_catalogs):
+    """French is the source language, but "0 commentaire" needs French plural rules: every
+    plural string is in the French catalog, whose Plural-Forms says n > 1."""
+    french = fresh_catalogs["fr"]
+    assert "plural=(n > 1)" in french.metadata["Plural-Forms"]
+    missing = [entry.msgid for entry in french if entry.msgid_plural and not all(entry.msgstr_plural.values())]
+    assert missing == []

@@ -173,6 +173,22 @@ def _comments():
     if Comment.objects.exists():
         return
     reader = get_user_model().objects.get(email="reader@example.com")
-    for index, article in enumerate(Article.objects.published().filter(access=Article.Access.PUBLIC)[:6]):
+    subscriber = get_user_model().objects.get(email="subscriber@example.com")
+    articles = list(Article.objects.published().filter(access=Article.Access.PUBLIC).newest_first()[:6])
+    for index, article in enumerate(articles):
         for text in content.COMMENTS[: 1 + index % 3]:
-            Comment.objects.create(article=article, author=reader, body=text)
+            root = Comment.objects.create(article=article, author=reader, body=text)
+        Comment.objects.create(
+            article=article,
+            author=subscriber,
+            body="Merci pour ce commentaire éclairant.",
+            parent=root,
+            in_reply_to=root,
+        )
+    # Something in the moderators' queue.
+    Comment.objects.create(
+        article=articles[0],
+        author=subscriber,
+        body="Voyez https://exemple.org pour en savoir plus.",
+        status=Comment.Status.PENDING,
+    )

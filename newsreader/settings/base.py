@@ -37,7 +37,12 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "subscriptions",
+    "django_tasks_db",
 ]
+
+# Background work (e-mail notifications) goes through Django's tasks framework to a
+# database queue that `manage.py db_worker` runs; nothing is sent inside a request.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -109,10 +114,7 @@ CACHES["fragments"] = {
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+AUTHENTICATION_BACKENDS = ["accounts.backends.ReaderBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -123,6 +125,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
 
 # django-allauth: the email address is the login; usernames are never shown.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -184,6 +187,9 @@ MAILERS = {"default": parse_email_url(env_str("EMAIL_URL", "console://"))}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Newsreader <noreply@newsreader.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The site's public address, for links in e-mails sent by the background worker.
+NEWSREADER_SITE_URL = env_str("NEWSREADER_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 ADMIN_PATH = env_str("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
 
 # Reading pages.
@@ -191,6 +197,8 @@ NEWSREADER_ADS_EVERY = env_int("NEWSREADER_ADS_EVERY", 4)  # an ad slot after ev
 NEWSREADER_RELATED_COUNT = 5
 NEWSREADER_EXCERPT_WORDS = 100
 NEWSREADER_PAGE_SIZE = 12
+# Comments per account: (how many, in how many seconds), each window checked.
+NEWSREADER_COMMENT_RATE_LIMITS = [(1, 10), (30, 3600)]
 # Subscriber-only articles a signed-in reader may open free each calendar month (0: hard paywall).
 NEWSREADER_FREE_ARTICLES_PER_MONTH = env_int("NEWSREADER_FREE_ARTICLES_PER_MONTH", 3)
 # Anonymous pages are cached whole for this long (0 turns the page cache off).

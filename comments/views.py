@@ -1,0 +1,147 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from articles.models import Article
+from articles.views import article_detail
+
+from . import rules, selectors, services
+from .forms import CommentForm, ReportForm
+from .models import Comment
+
+
+def _published_article(slug):
+    return get_object_or_404(Article.objects.published(), slug=slug)
+
+
+def _visible_comment(pk):
+    return get_object_or_404(
+        Comment.objects.select_related("article", "author"),
+        pk=pk,
+        article__in=Article.objects.published(),
+    )
+
+
+def _after_posting(request, comment):
+    if comment.status == Comment.Status.PENDING:
+        messages.info(request, _("Merci ! Votre commentaire sera publié après relecture par la modération."))
+        return redirect(f"{comment.article.get_absolute_url()}#commentaires")
+    messages.success(request, _("Votre commentaire est publié."))
+    return redirect(comment.get_absolute_url())
+
+
+@login_required
+@require_POST
+def post(request, slug):
+    """Post a comment under an article; on error the article page comes back with the text kept."""
+    article = _published_article(slug)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment = services.comment_create(user=request.user, article=article, text=form.cleaned_data["text"])
+        except services.CommentError as error:
+            form.add_error("text", str(error))
+            status = 429 if isinstance(error, services.RateLimited) else 400
+            return article_detail(request, slug, comment_form=form, status=status)
+        return _after_posting(request, comment)
+    return article_detail(request, slug, comment_form=form, status=400)
+
+
+@never_cache
+@login_required
+def reply(request, pk):
+    target = _visible_comment(pk)
+    form = CommentForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            comment = services.comment_create(
+                user=request.user, article=target.article, text=form.cleaned_data["text"], reply_to=target
+            )
+        except services.CommentError as error:
+            form.add_error("text", str(error))
+            status = 429 if isinstance(error, services.RateLimited) else 400
+        else:
+            return _after_posting(request, comment)
+    elif form.errors:
+        status = 400
+    permission = rules.can_comment(user=request.user, article=target.article)
+    context = {"target": target, "form": form, "permission": permission}
+    return render(request, "comments/reply.html", context, status=status)
+
+
+@never_cache
+@login_required
+def edit(request, pk):
+    comment = _visible_comment(pk)
+    if not rules.can_edit(user=request.user, comment=comment):
+        messages.error(request, _("Ce commentaire ne peut plus être modifié (15 minutes après sa publication)."))
+        return redirect(comment.get_absolute_url())
+    form = CommentForm(request.POST or None, initial={"text": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(user=request.user, comment=comment, text=form.cleaned_data["text"])
+        except services.CommentError as error:
+            form.add_error("text", str(error))
+        else:
+            messages.success(request, _("Votre commentaire est modifié."))
+            return redirect(comment.get_absolute_url())
+    status = 400 if form.errors else 200
+    return render(request, "comments/edit.html", {"comment": comment, "form": form}, status=status)
+
+
+@never_cache
+@login_required
+def delete(request, pk):
+    comment = _visible_comment(pk)
+    if request.method == "POST":
+        try:
+            services.comment_delete(user=request.user, comment=comment)
+        except services.CommentError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Votre commentaire est supprimé."))
+        return redirect(f"{comment.article.get_absolute_url()}#commentaires")
+    return render(request, "comments/delete.html", {"comment": comment})
+
+
+@login_required
+@require_POST
+def recommend(request, pk):
+    comment = _visible_comment(pk)
+    try:
+        recommended = services.comment_recommend(user=request.user, comment=comment)
+    except services.CommentError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Vous recommandez ce commentaire.") if recommended else _("Recommandation retirée.")
+        )
+    return redirect(comment.get_absolute_url())
+
+
+@never_cache
+@login_required
+def report(request, pk):
+    comment = _visible_comment(pk)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_report(user=request.user, comment=comment, **form.cleaned_data)
+        except services.CommentError as error:
+            messages.info(request, str(error))
+        else:
+            messages.success(request, _("Merci, la modération va examiner ce commentaire."))
+        return redirect(comment.get_absolute_url())
+    status = 400 if form.errors else 200
+    return render(request, "comments/report.html", {"comment": comment, "form": form}, status=status)
+
+
+@never_cache
+@login_required
+def mine(request):
+    page = selectors.comments_of(user=request.user, page=request.GET.get("page") or 1)
+    return render(request, "comments/mine.html", {"page": page})

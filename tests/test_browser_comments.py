@@ -1,0 +1,48 @@
+import pytest
+
+from .browser import ARTIFACTS
+from .factories import ArticleFactory, CommentFactory, UserFactory, moderation_rules
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("no_comment_rate_limits"),
+]
+PASSWORD = "correct horse battery staple"
+
+
+def test_sign_in_comment_reply_recommend_and_see_counts_change(page):
+    moderation_rules(new_commenter_threshold=0)
+    article = ArticleFactory(title="Un débat")
+    CommentFactory(article=article, author=UserFactory(display_name="Alex"), body="Premier avis d'Alex.")
+    reader = UserFactory(display_name="Camille")
+
+    page.goto(page.base_url + article.get_absolute_url())
+    assert page.locator(".comments__count").inner_text() == "(1)"
+    page.locator(".comments").get_by_role("link", name="Se connecter").click()
+    page.get_by_label("Courriel").fill(reader.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Connexion", exact=True).click()
+    page.wait_for_url(f"**{article.get_absolute_url()}**")
+
+    page.get_by_label("Votre commentaire").fill("Mon *premier* commentaire.")
+    page.get_by_role("button", name="Publier").click()
+    page.wait_for_url("**#commentaire-*")
+    assert page.locator(".comments__count").inner_text() == "(2)"
+    assert page.get_by_text("Votre commentaire est publié.").is_visible()
+
+    alex = page.locator(".comment", has_text="Premier avis d'Alex.").first
+    alex.get_by_role("link", name="Répondre").click()
+    page.get_by_label("Votre commentaire").fill("Je vous réponds, Alex.")
+    page.get_by_role("button", name="Publier ma réponse").click()
+    page.wait_for_url("**#commentaire-*")
+    assert page.locator(".comments__count").inner_text() == "(3)"
+    assert page.locator(".comments__replies").get_by_text("Je vous réponds, Alex.").is_visible()
+
+    alex = page.locator(".comment", has_text="Premier avis d'Alex.").first
+    assert alex.locator(".comment__recommendations").first.inner_text().strip() == "0 recommandation"
+    alex.get_by_role("button", name="Recommander").first.click()
+    page.wait_for_url("**#commentaire-*")
+    alex = page.locator(".comment", has_text="Premier avis d'Alex.").first
+    assert "1 recommandation" in alex.locator(".comment__recommendations").first.inner_text().strip()
+    page.screenshot(path=ARTIFACTS / "comments.png", full_page=True)

@@ -1,0 +1,81 @@
+"""Moderators work in the admin's comment queues, and can touch nothing else."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from comments.models import Comment, ModerationLog
+
+from .factories import ArticleFactory, CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def moderator(client):
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    client.force_login(user)
+    return user
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/comments/comment/",
+        "/admin/comments/pendingcomment/",
+        "/admin/comments/reportedcomment/",
+        "/admin/comments/commenterstanding/",
+        "/admin/comments/moderationlog/",
+        "/admin/comments/moderationsettings/1/change/",
+    ],
+)
+def test_moderators_reach_their_queues(client, moderator, url):
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/articles/article/",
+        "/admin/articles/article/add/",
+        "/admin/subscriptions/subscription/",
+        "/admin/accounts/user/",
+        "/admin/auth/group/",
+    ],
+)
+def test_moderators_can_touch_nothing_else(client, moderator, url):
+    assert client.get(url).status_code == 403
+
+
+def test_pending_queue_lists_only_pending(client, moderator):
+    CommentFactory(status=Comment.Status.PENDING, body="À valider")
+    CommentFactory(body="Déjà publié")
+    html = client.get("/admin/comments/pendingcomment/").content.decode()
+    assert "À valider" in html and "Déjà publié" not in html
+
+
+def test_bulk_reject_requires_a_reason_and_is_logged(client, moderator):
+    comments = CommentFactory.create_batch(2, article=ArticleFactory())
+    ids = [str(comment.pk) for comment in comments]
+    client.post("/admin/comments/comment/", {"action": "reject", "_selected_action": ids, "reason": ""})
+    assert not Comment.objects.filter(status=Comment.Status.REJECTED).exists()
+    client.post("/admin/comments/comment/", {"action": "reject", "_selected_action": ids, "reason": "Hors charte"})
+    assert Comment.objects.filter(status=Comment.Status.REJECTED, rejection_reason="Hors charte").count() == 2
+    assert ModerationLog.objects.filter(action="reject", actor=moderator).count() == 2
+
+
+def test_bulk_feature_and_approve(client, moderator):
+    pending = CommentFactory(status=Comment.Status.PENDING)
+    client.post("/admin/comments/pendingcomment/", {"action": "approve", "_selected_action": [pending.pk]})
+    client.post("/admin/comments/comment/", {"action": "feature", "_selected_action": [pending.pk]})
+    pending.refresh_from_db()
+    assert pending.status == Comment.Status.PUBLISHED and pending.is_featured
+
+
+def test_ban_from_the_queue(client, moderator):
+    comment = CommentFactory()
+    client.post(
+        "/admin/comments/comment/",
+        {"action": "ban_authors", "_selected_action": [comment.pk], "reason": "Harcèlement"},
+    )
+    assert comment.author.commenter_standing.banned
