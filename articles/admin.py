@@ -1,7 +1,22 @@
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+import difflib
 
-from .models import Article, Author, RelatedArticle, Section, Source, Tag
+from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
+
+from newsreader.admin import RecordAdmin
+
+from . import workflow
+from .models import Article, ArticleTransition, Author, RelatedArticle, Section, Source, Tag
+from .rendering import count_words, plain_text, render_markdown
 
 
 @admin.register(Source)
@@ -24,7 +39,7 @@ class AuthorAdmin(admin.ModelAdmin):
     list_display = ["name", "user"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["user"]
+    raw_id_fields = ["user"]
 
 
 @admin.register(Tag)
@@ -44,21 +59,255 @@ class RelatedArticleInline(admin.TabularInline):
     verbose_name_plural = _("Articles connexes choisis (dans cet ordre)")
 
 
+class TransitionInline(admin.TabularInline):
+    model = ArticleTransition
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "user", "from_status", "to_status", "publish_at", "note"]
+    readonly_fields = fields
+    verbose_name_plural = _("Circuit de l'article")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class WorkflowStateFilter(admin.SimpleListFilter):
+    title = _("état")
+    parameter_name = "etat"
+
+    def lookups(self, request, model_admin):
+        return [("programme", _("programmé")), ("en-ligne", _("en ligne"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "programme":
+            return queryset.scheduled()
+        if self.value() == "en-ligne":
+            return queryset.published()
+        return queryset
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "published_at", "section", "source", "access"]
-    list_filter = ["status", "section", "source", "access"]
-    list_select_related = ["section", "source"]
+class ArticleAdmin(SimpleHistoryAdmin):
+    """The newsroom's desk. The status moves only through the workflow's named steps."""
+
+    list_display = ["title", "status", "publication", "section", "source", "access", "created_by"]
+    list_filter = ["status", WorkflowStateFilter, "section", "source", "access"]
+    list_select_related = ["section", "source", "created_by"]
     search_fields = ["title", "standfirst", "kicker"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["authors", "tags"]
-    inlines = [RelatedArticleInline]
-    readonly_fields = ["created_at", "updated_at", "word_count"]
+    inlines = [RelatedArticleInline, TransitionInline]
+    readonly_fields = ["status", "created_at", "updated_at", "word_count", "reading_time", "created_by"]
+    actions = ["submit", "publish", "unpublish", "return_to_draft"]
+    change_form_template = "admin/articles/article/change_form.html"
+    history_list_display = ["status", "title"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kicker", "standfirst", "body"]}),
+        (None, {"fields": ["title", "slug", "kicker", "standfirst", "body", "word_count", "reading_time"]}),
         (_("Image"), {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
         (_("Classement"), {"fields": ["section", "source", "original_url", "authors", "tags"]}),
-        (_("Publication"), {"fields": ["status", "published_at", "access", "teaser_paragraphs", "comments_mode"]}),
-        (_("Informations"), {"fields": ["word_count", "created_at", "updated_at"]}),
+        (
+            _("Publication"),
+            {"fields": ["status", "published_at", "access", "teaser_paragraphs", "comments_mode"]},
+        ),
+        (_("Informations"), {"fields": ["created_by", "created_at", "updated_at"]}),
     ]
+
+    # Who sees and edits what ------------------------------------------------------------
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if workflow.can_publish(request.user):
+            return queryset
+        return queryset.filter(created_by=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return workflow.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and workflow.can_publish(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not workflow.can_publish(request.user):
+            fields.append("published_at")  # scheduling is an editor's decision
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        if not workflow.can_publish(request.user):
+            for name in ("publish", "unpublish", "return_to_draft"):
+                actions.pop(name, None)
+        return actions
+
+    # Columns ------------------------------------------------------------------------------
+
+    @admin.display(description=_("publication"), ordering="published_at")
+    def publication(self, article):
+        if article.is_scheduled():
+            return format_html(
+                "<strong>{}</strong> {}",
+                _("Programmé :"),
+                timezone.localtime(article.published_at).strftime("%d/%m/%Y %H:%M"),
+            )
+        if article.published_at:
+            return timezone.localtime(article.published_at).strftime("%d/%m/%Y %H:%M")
+        return "—"
+
+    @admin.display(description=_("temps de lecture"))
+    def reading_time(self, article):
+        return _("%(minutes)s min") % {"minutes": article.reading_minutes}
+
+    # Workflow steps -------------------------------------------------------------------
+
+    def _run(self, request, step, articles, **options):
+        function, label = workflow.TRANSITIONS[step]
+        done = 0
+        for article in articles:
+            try:
+                function(user=request.user, article=article, **options)
+                done += 1
+            except workflow.TransitionRefused as error:
+                self.message_user(request, str(error), messages.ERROR)
+        if done:
+            self.message_user(request, _("%(label)s : %(count)s article(s).") % {"label": label, "count": done})
+
+    @admin.action(description=_("Soumettre à la relecture"))
+    def submit(self, request, queryset):
+        self._run(request, "submit", queryset)
+
+    @admin.action(description=_("Publier (ou programmer à leur date)"))
+    def publish(self, request, queryset):
+        ready = []
+        for article in queryset:
+            warnings = workflow.publication_warnings(article)
+            if warnings:
+                self.message_user(
+                    request,
+                    _("« %(title)s » n'est pas publié : %(warnings)s Publiez-le depuis sa fiche après vérification.")
+                    % {"title": article.title, "warnings": " ".join(str(w) for w in warnings)},
+                    messages.WARNING,
+                )
+            else:
+                ready.append(article)
+        self._run(request, "publish", ready)
+
+    @admin.action(description=_("Dépublier"))
+    def unpublish(self, request, queryset):
+        self._run(request, "unpublish", queryset)
+
+    @admin.action(description=_("Renvoyer en brouillon"))
+    def return_to_draft(self, request, queryset):
+        self._run(request, "return_to_draft", queryset)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["transitions"] = self._available_steps(request, obj) if obj else []
+        context["preview_url"] = reverse("articles:preview", kwargs={"slug": obj.slug}) if obj else None
+        context["markdown_preview_url"] = reverse("admin:articles_article_markdown_preview")
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _available_steps(self, request, article):
+        steps = {
+            Article.Status.DRAFT: ["submit", "publish"],
+            Article.Status.REVIEW: ["publish", "return_to_draft"],
+            Article.Status.PUBLISHED: ["unpublish"],
+            Article.Status.UNPUBLISHED: ["publish", "return_to_draft"],
+        }[article.status]
+        if not workflow.can_publish(request.user):
+            steps = [step for step in steps if step == "submit" and article.created_by_id == request.user.pk]
+        return [(step, workflow.TRANSITIONS[step][1]) for step in steps]
+
+    def response_change(self, request, obj):
+        step = request.POST.get("_step")
+        if step in workflow.TRANSITIONS:
+            warnings = workflow.publication_warnings(obj) if step == "publish" else []
+            if warnings:
+                context = {
+                    **self.admin_site.each_context(request),
+                    "title": _("Publier malgré tout ?"),
+                    "article": obj,
+                    "warnings": warnings,
+                    "note": request.POST.get("_note", "")[:300],
+                    "opts": self.opts,
+                }
+                return render(request, "admin/articles/article/confirm_publish.html", context)
+            self._run(request, step, [obj], note=request.POST.get("_note", "")[:300])
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
+        return super().response_change(request, obj)
+
+    # Live preview and version comparison ------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "apercu-markdown/",
+                self.admin_site.admin_view(require_POST(self.markdown_preview)),
+                name="articles_article_markdown_preview",
+            ),
+            path(
+                "<int:pk>/publier/",
+                self.admin_site.admin_view(require_POST(self.publish_anyway)),
+                name="articles_article_publish_anyway",
+            ),
+            path(
+                "<int:pk>/comparer/",
+                self.admin_site.admin_view(self.compare_view),
+                name="articles_article_compare",
+            ),
+            *super().get_urls(),
+        ]
+
+    def publish_anyway(self, request, pk):
+        """The editor saw the warnings and publishes all the same."""
+        article = get_object_or_404(self.get_queryset(request), pk=pk)
+        self._run(request, "publish", [article], note=request.POST.get("_note", "")[:300])
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    def markdown_preview(self, request):
+        """The body as readers will see it, with its word count, for the editor's side panel."""
+        if not self.has_add_permission(request) and not self.has_change_permission(request):
+            raise PermissionDenied
+        html = render_markdown(request.POST.get("body", ""))
+        words = count_words(plain_text(html))
+        return JsonResponse({"html": html, "words": words, "minutes": max(1, round(words / 230))})
+
+    def compare_view(self, request, pk):
+        """Two saved versions side by side: what changed, field by field."""
+        article = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        versions = article.history.all()
+        newer = get_object_or_404(versions, pk=request.GET.get("b")) if request.GET.get("b") else versions.first()
+        older = get_object_or_404(versions, pk=request.GET.get("a")) if request.GET.get("a") else newer.prev_record
+        changes = []
+        if older and newer:
+            for change in newer.diff_against(older).changes:
+                old_lines, new_lines = str(change.old or "").splitlines(), str(change.new or "").splitlines()
+                table = difflib.HtmlDiff(wrapcolumn=70).make_table(old_lines, new_lines, context=True)
+                changes.append({"field": article._meta.get_field(change.field).verbose_name, "table": table})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Comparer deux versions"),
+            "article": article,
+            "versions": versions,
+            "older": older,
+            "newer": newer,
+            "changes": changes,
+            "opts": self.opts,
+        }
+        return render(request, "admin/articles/article/compare.html", context)
+
+
+@admin.register(ArticleTransition)
+class ArticleTransitionAdmin(RecordAdmin):
+    list_display = ["created_at", "article", "user", "from_status", "to_status", "publish_at", "note"]
+    list_filter = ["to_status"]
+    list_select_related = ["article", "user"]
+    date_hierarchy = "created_at"

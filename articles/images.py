@@ -3,10 +3,33 @@
 from io import BytesIO
 from pathlib import PurePosixPath
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
 from PIL import Image
 
 RENDITION_WIDTHS = (480, 800, 1200)
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MIN_WIDTH = 800
+FORMATS = {"JPEG", "PNG", "WEBP"}
+
+
+def validate_upload(file):
+    """Refuse what the article page cannot show well: too heavy, too small, not an image."""
+    if file.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(_("L'image pèse %(size)s Mo : 10 Mo au plus.") % {"size": round(file.size / 2**20, 1)})
+    try:
+        file.open("rb")
+        with Image.open(file) as image:
+            kind, width = image.format, image.width
+    except (OSError, SyntaxError) as error:
+        raise ValidationError(_("Ce fichier n'est pas une image lisible.")) from error
+    finally:
+        file.seek(0)
+    if kind not in FORMATS:
+        raise ValidationError(_("Format %(format)s refusé : JPEG, PNG ou WebP.") % {"format": kind})
+    if width < MIN_WIDTH:
+        raise ValidationError(_("L'image fait %(width)s pixels de large : 800 au moins.") % {"width": width})
 
 
 def make_renditions(image_field):

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -6,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from . import images
 from .rendering import count_words, plain_text, render_markdown, split_blocks, truncate_words
@@ -141,8 +143,19 @@ class Article(models.Model):
     excerpt = models.TextField(editable=False, blank=True)
     word_count = models.PositiveIntegerField(editable=False, default=0)
 
-    hero_image = models.ImageField(_("image principale"), upload_to="heroes/%Y/%m/", blank=True)
-    hero_alt = models.CharField(_("texte alternatif"), max_length=250, blank=True)
+    hero_image = models.ImageField(
+        _("image principale"),
+        upload_to="heroes/%Y/%m/",
+        blank=True,
+        validators=[images.validate_upload],
+        help_text=_("JPEG, PNG ou WebP, 10 Mo au plus, 800 pixels de large au moins."),
+    )
+    hero_alt = models.CharField(
+        _("texte alternatif"),
+        max_length=250,
+        blank=True,
+        help_text=_("Ce que montre l'image, pour qui ne la voit pas. Obligatoire avec une image."),
+    )
     hero_caption = models.CharField(_("légende"), max_length=300, blank=True)
     hero_credit = models.CharField(_("crédit"), max_length=120, blank=True)
     hero_renditions = models.JSONField(editable=False, default=dict, blank=True)
@@ -180,14 +193,29 @@ class Article(models.Model):
     published_at = models.DateTimeField(
         _("publication"), null=True, blank=True, help_text=_("Une date future programme la publication.")
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("créé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["body_html", "excerpt", "word_count", "hero_renditions", "updated_at"],
+        verbose_name=_("version d'article"),
+        verbose_name_plural=_("versions d'articles"),
+    )
 
     class Meta:
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        permissions = [("publish_article", _("Peut publier, programmer et dépublier des articles"))]
         ordering = ["-published_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "published_at"]),
@@ -199,9 +227,8 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.refresh_derived_fields()
-        if self.hero_image and self.hero_renditions.get("source") != self.hero_image.name:
-            self.hero_renditions = images.make_renditions(self.hero_image)
-        elif not self.hero_image:
+        image_changed = bool(self.hero_image) and self.hero_renditions.get("source") != self.hero_image.name
+        if not self.hero_image:
             self.hero_renditions = {}
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {
@@ -212,9 +239,17 @@ class Article(models.Model):
                 "hero_renditions",
             }
         super().save(*args, **kwargs)
+        if image_changed:
+            # Only now is the upload in storage under its final name.
+            self.hero_renditions = images.make_renditions(self.hero_image)
+            type(self).objects.filter(pk=self.pk).update(hero_renditions=self.hero_renditions)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.hero_image and not self.hero_alt.strip():
+            raise ValidationError({"hero_alt": _("Décrivez l'image : le texte alternatif est obligatoire.")})
 
     def is_published(self):
         """The rule of `ArticleQuerySet.published()`, for one article."""
@@ -288,3 +323,27 @@ class RelatedArticle(models.Model):
 
     def __str__(self):
         return f"{self.from_article} → {self.to_article}"
+
+
+class ArticleTransition(models.Model):
+    """One step of the editorial workflow: who moved the article, from where to where, why."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("qui"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_status = models.CharField(_("de"), max_length=12, choices=Article.Status)
+    to_status = models.CharField(_("vers"), max_length=12, choices=Article.Status)
+    publish_at = models.DateTimeField(_("publication prévue"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("quand"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("étape du circuit")
+        verbose_name_plural = _("étapes du circuit")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.article} : {self.get_from_status_display()} → {self.get_to_status_display()}"

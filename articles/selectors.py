@@ -35,6 +35,18 @@ def article_for_page(*, slug, generation):
     return remember(f"article-page:{slug}", fetch, generation=generation)
 
 
+def article_for_preview(*, slug, user):
+    """Any article, for the newsroom's preview: editors see all, authors their own."""
+    from .workflow import can_publish
+
+    if not (user.is_authenticated and user.is_staff and user.has_perm("articles.view_article")):
+        raise Http404("Preview is for the newsroom")
+    queryset = Article.objects.select_related("source", "section").prefetch_related("authors", "tags")
+    if not can_publish(user):
+        queryset = queryset.filter(created_by=user)
+    return get_object_or_404(queryset.with_comment_count(), slug=slug)
+
+
 def related_articles(*, article, limit=None):
     """ "Articles connexes", in one query: the editors' picks in their order, then articles
     sharing a tag, then the same section; newest first within each; never the article

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("actualites/", views.latest, name="latest"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
+    path("articles/<slug:slug>/apercu/", views.article_preview, name="preview"),
     path("rubriques/<slug:slug>/", views.section_detail, name="section"),
     path("sources/<slug:slug>/", views.source_detail, name="source"),
     path("sujets/<slug:slug>/", views.tag_detail, name="tag"),

@@ -1,9 +1,10 @@
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from comments.selectors import discussion
 from newsreader.page_cache import request_generation
-from subscriptions.access import reading_for
+from subscriptions.access import FULL, reading_for
 
 from . import selectors
 from .models import Author, Section, Source, Tag
@@ -83,3 +84,22 @@ def author_detail(request, slug):
 
 def latest(request):
     return _article_list(request, heading=_("Toute l'actualité"), kind=_("Fil"), subject=None)
+
+
+@never_cache
+def article_preview(request, slug):
+    """Staff see any article (a draft, a scheduled piece) as it will look, under an "Aperçu"
+    banner, never cached and never indexed; everyone else gets a 404."""
+    article = selectors.article_for_preview(slug=slug, user=request.user)
+    context = {
+        "article": article,
+        "preview": True,
+        "reading": FULL,
+        "body": lambda: selectors.article_body(article=article, reading=FULL),
+        "related": lambda: selectors.related_articles(article=article),
+        "discussion": None,
+        "content_generation": f"preview-{article.updated_at.timestamp()}",
+    }
+    response = render(request, "articles/article_detail.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from newsreader.admin import RecordAdmin
+
 from . import services
 from .models import (
     Comment,
@@ -196,21 +198,12 @@ class CommenterStandingAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationLog)
-class ModerationLogAdmin(admin.ModelAdmin):
+class ModerationLogAdmin(RecordAdmin):
     list_display = ["created_at", "actor", "action", "comment", "target", "reason"]
     list_filter = ["action"]
     list_select_related = ["actor", "comment", "target"]
     search_fields = ["reason", "actor__email", "target__email"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ModerationSettings)

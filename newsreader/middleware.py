@@ -1,5 +1,9 @@
+from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
 
 from . import page_cache
 
@@ -32,3 +36,23 @@ class AnonymousPageCacheMiddleware:
             page_cache.store(request, response, seconds)
             response["X-Page-Cache"] = "miss"
         return response
+
+
+class StaffMultiFactorMiddleware:
+    """With NEWSREADER_STAFF_REQUIRE_MFA, staff enter the admin only once two-factor
+    authentication is set up; until then they are sent to set it up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            settings.NEWSREADER_STAFF_REQUIRE_MFA
+            and request.path.startswith(f"/{settings.ADMIN_PATH}")
+            and request.user.is_authenticated
+            and request.user.is_staff
+            and not Authenticator.objects.filter(user=request.user).exists()
+        ):
+            messages.warning(request, _("Activez la double authentification pour accéder à l'administration."))
+            return redirect("mfa_index")
+        return self.get_response(request)

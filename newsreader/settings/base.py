@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "comments",
     "subscriptions",
     "django_tasks_db",
+    "simple_history",
 ]
 
 # Background work (e-mail notifications) goes through Django's tasks framework to a
@@ -56,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "newsreader.middleware.StaffMultiFactorMiddleware",
 ]
 
 ROOT_URLCONF = "newsreader.urls"
@@ -191,6 +194,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 NEWSREADER_SITE_URL = env_str("NEWSREADER_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 ADMIN_PATH = env_str("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
+# Staff must have set up two-factor authentication to enter the admin (on in production).
+NEWSREADER_STAFF_REQUIRE_MFA = env_bool("NEWSREADER_STAFF_REQUIRE_MFA", False)
 
 # Reading pages.
 NEWSREADER_ADS_EVERY = env_int("NEWSREADER_ADS_EVERY", 4)  # an ad slot after every N paragraphs; 0: none

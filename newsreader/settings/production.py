@@ -14,6 +14,8 @@ if "insecure" in SECRET_KEY or len(SECRET_KEY) < 50:
 # Mail must really leave in production: no console fallback.
 MAILERS = {"default": parse_email_url(env_str("EMAIL_URL", required=True))}
 
+NEWSREADER_STAFF_REQUIRE_MFA = env_bool("NEWSREADER_STAFF_REQUIRE_MFA", True)
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365)

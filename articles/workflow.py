@@ -1,0 +1,112 @@
+"""The editorial workflow: draft → in review → published (or scheduled) → unpublished.
+
+Each move is a named action that checks who may make it and records it. Authors write
+and submit their own drafts; only those allowed to publish (the Editors) publish,
+schedule, unpublish or send a piece back.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Article, ArticleTransition
+
+Status = Article.Status
+PUBLISH_PERMISSION = "articles.publish_article"
+
+
+class TransitionRefused(Exception):
+    pass
+
+
+def can_publish(user):
+    return user.has_perm(PUBLISH_PERMISSION)
+
+
+def can_edit(user, article):
+    """Editors edit everything; an author edits their own piece while it is a draft."""
+    if can_publish(user):
+        return user.has_perm("articles.change_article")
+    return (
+        user.has_perm("articles.change_article") and article.created_by_id == user.pk and article.status == Status.DRAFT
+    )
+
+
+def publication_warnings(article):
+    """What an editor should look at before publishing."""
+    warnings = []
+    if not article.standfirst.strip():
+        warnings.append(_("Il n'y a pas de chapô."))
+    if not article.section_id:
+        warnings.append(_("L'article n'est rangé dans aucune rubrique."))
+    if article.hero_image and not article.hero_alt.strip():
+        warnings.append(_("L'image n'a pas de texte alternatif."))
+    return warnings
+
+
+@transaction.atomic
+def _move(*, user, article, to_status, allowed_from, note="", publish_at=None):
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.status not in allowed_from:
+        raise TransitionRefused(
+            _("« %(title)s » est %(status)s : cette étape n'est pas possible.")
+            % {"title": article.title, "status": article.get_status_display().lower()}
+        )
+    transition = ArticleTransition(
+        article=article, user=user, from_status=article.status, to_status=to_status, note=note, publish_at=publish_at
+    )
+    article.status = to_status
+    fields = ["status", "updated_at"]
+    if publish_at is not None:
+        article.published_at = publish_at
+        fields.append("published_at")
+    article.save(update_fields=fields)
+    transition.save()
+    return article
+
+
+def article_submit(*, user, article, note=""):
+    """An author hands a draft to the editors."""
+    if not (can_publish(user) or (article.created_by_id == user.pk and user.has_perm("articles.change_article"))):
+        raise TransitionRefused(_("Vous ne pouvez soumettre que vos propres articles."))
+    return _move(user=user, article=article, to_status=Status.REVIEW, allowed_from={Status.DRAFT}, note=note)
+
+
+def article_publish(*, user, article, at=None, note=""):
+    """Publish now, or at `at` (a future time schedules it: it appears by itself then)."""
+    if not can_publish(user):
+        raise TransitionRefused(_("Seuls les éditeurs publient."))
+    # The time the editor set on the article stands (a future one schedules it); a piece
+    # that never had one appears now.
+    publish_at = at or article.published_at or timezone.now()
+    return _move(
+        user=user,
+        article=article,
+        to_status=Status.PUBLISHED,
+        allowed_from={Status.DRAFT, Status.REVIEW, Status.UNPUBLISHED},
+        note=note,
+        publish_at=publish_at,
+    )
+
+
+def article_unpublish(*, user, article, note=""):
+    if not can_publish(user):
+        raise TransitionRefused(_("Seuls les éditeurs dépublient."))
+    return _move(user=user, article=article, to_status=Status.UNPUBLISHED, allowed_from={Status.PUBLISHED}, note=note)
+
+
+def article_return_to_draft(*, user, article, note=""):
+    """An editor sends a piece back to its author."""
+    if not can_publish(user):
+        raise TransitionRefused(_("Seuls les éditeurs renvoient un article en brouillon."))
+    return _move(
+        user=user, article=article, to_status=Status.DRAFT, allowed_from={Status.REVIEW, Status.UNPUBLISHED}, note=note
+    )
+
+
+TRANSITIONS = {
+    "submit": (article_submit, _("Soumettre à la relecture")),
+    "publish": (article_publish, _("Publier (ou programmer)")),
+    "unpublish": (article_unpublish, _("Dépublier")),
+    "return_to_draft": (article_return_to_draft, _("Renvoyer en brouillon")),
+}

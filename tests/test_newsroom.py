@@ -1,0 +1,302 @@
+"""The newsroom in the admin: each role against each action, through the admin's own views."""
+
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+from pytest_django.asserts import assertContains
+
+from articles.models import Article, ArticleTransition
+
+from .factories import ArticleFactory, SectionFactory, SourceFactory, SubscriptionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def staff(group):
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def author(client):
+    return staff("Authors")
+
+
+@pytest.fixture
+def editor():
+    return staff("Editors")
+
+
+def form_data(article, **changes):
+    """The article change form as the admin posts it."""
+    data = {
+        "title": article.title,
+        "slug": article.slug,
+        "kicker": article.kicker,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "hero_alt": article.hero_alt,
+        "hero_caption": "",
+        "hero_credit": "",
+        "section": article.section_id or "",
+        "source": article.source_id,
+        "original_url": "",
+        "access": article.access,
+        "teaser_paragraphs": article.teaser_paragraphs,
+        "comments_mode": article.comments_mode,
+        "published_at_0": timezone.localtime(article.published_at).strftime("%d/%m/%Y") if article.published_at else "",
+        "published_at_1": timezone.localtime(article.published_at).strftime("%H:%M:%S") if article.published_at else "",
+        "picks-TOTAL_FORMS": "0",
+        "picks-INITIAL_FORMS": "0",
+        "transitions-TOTAL_FORMS": "0",
+        "transitions-INITIAL_FORMS": "0",
+    }
+    data.update(changes)
+    return data
+
+
+def test_groups_exist_with_their_permissions():
+    names = set(Group.objects.values_list("name", flat=True))
+    assert {"Authors", "Editors", "Moderators"} <= names
+    authors = set(Group.objects.get(name="Authors").permissions.values_list("codename", flat=True))
+    editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+    assert "publish_article" not in authors and "publish_article" in editors
+    assert "add_subscription" in editors and "add_subscription" not in authors
+
+
+def test_author_writes_a_draft_and_submits_it_but_cannot_publish(client, author):
+    client.force_login(author)
+    source, section = SourceFactory(), SectionFactory()
+    response = client.post(
+        "/admin/articles/article/add/",
+        form_data(ArticleFactory.build(source=source, section=section, slug="mon-papier", title="Mon papier")),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    article = Article.objects.get(slug="mon-papier")
+    assert article.status == Article.Status.DRAFT and article.created_by == author
+
+    client.post(f"/admin/articles/article/{article.pk}/change/", form_data(article, _step="publish"))
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT  # publishing is not theirs
+
+    client.post(f"/admin/articles/article/{article.pk}/change/", form_data(article, _step="submit"))
+    article.refresh_from_db()
+    assert article.status == Article.Status.REVIEW
+    # Once submitted, the piece is the editors' to change.
+    assert client.get(f"/admin/articles/article/{article.pk}/change/").status_code in (200, 302)
+    response = client.post(f"/admin/articles/article/{article.pk}/change/", form_data(article, title="Changé"))
+    assert response.status_code == 403
+
+
+def test_author_sees_only_their_own_articles(client, author):
+    mine = ArticleFactory(created_by=author, status=Article.Status.DRAFT, title="Le mien")
+    ArticleFactory(title="Celui d'un autre", status=Article.Status.DRAFT)
+    client.force_login(author)
+    html = client.get("/admin/articles/article/").content.decode()
+    assert mine.title in html and "Celui d" not in html
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/subscriptions/subscription/", "/admin/comments/comment/", "/admin/auth/group/"]
+)
+def test_author_cannot_reach_other_desks(client, author, url):
+    client.force_login(author)
+    assert client.get(url).status_code == 403
+
+
+def test_editor_publishes_with_a_record(client, editor):
+    article = ArticleFactory(status=Article.Status.REVIEW, published_at=None)
+    client.force_login(editor)
+    client.post(
+        f"/admin/articles/article/{article.pk}/change/",
+        form_data(article, _step="publish", _note="Relu, bon pour diffusion"),
+    )
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED and article.is_published()
+    transition = ArticleTransition.objects.get(article=article)
+    assert (transition.user, transition.from_status, transition.to_status, transition.note) == (
+        editor,
+        "review",
+        "published",
+        "Relu, bon pour diffusion",
+    )
+
+
+def test_editor_schedules_without_any_job(client, editor):
+    article = ArticleFactory(status=Article.Status.REVIEW, published_at=None)
+    client.force_login(editor)
+    later = timezone.localtime() + timedelta(hours=2)
+    client.post(
+        f"/admin/articles/article/{article.pk}/change/",
+        form_data(
+            article,
+            _step="publish",
+            published_at_0=later.strftime("%d/%m/%Y"),
+            published_at_1=later.strftime("%H:%M:%S"),
+        ),
+    )
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED and article.is_scheduled()
+    assert not Article.objects.published().filter(pk=article.pk).exists()
+    assertContains(client.get("/admin/articles/article/?etat=programme"), "Programmé :")
+    Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(minutes=1))
+    assert Article.objects.published().filter(pk=article.pk).exists()  # its time came: visible
+
+
+def test_publishing_with_gaps_asks_for_confirmation(client, editor):
+    article = ArticleFactory(status=Article.Status.REVIEW, standfirst="", section=None)
+    client.force_login(editor)
+    response = client.post(f"/admin/articles/article/{article.pk}/change/", form_data(article, _step="publish"))
+    assertContains(response, "Il n&#x27;y a pas de chapô.")
+    assertContains(response, "aucune rubrique")
+    article.refresh_from_db()
+    assert article.status == Article.Status.REVIEW
+    client.post(f"/admin/articles/article/{article.pk}/publier/")
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+
+
+def test_editor_unpublishes_and_returns_to_draft(client, editor):
+    article = ArticleFactory()
+    client.force_login(editor)
+    client.post("/admin/articles/article/", {"action": "unpublish", "_selected_action": [article.pk]})
+    article.refresh_from_db()
+    assert article.status == Article.Status.UNPUBLISHED
+    assert client.get(article.get_absolute_url()).status_code == 404
+    client.post("/admin/articles/article/", {"action": "return_to_draft", "_selected_action": [article.pk]})
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    assert list(ArticleTransition.objects.filter(article=article).values_list("to_status", flat=True)) == [
+        "draft",
+        "unpublished",
+    ]
+
+
+def test_refused_transition_says_why(client, editor):
+    article = ArticleFactory()  # already published
+    client.force_login(editor)
+    response = client.post(
+        "/admin/articles/article/", {"action": "return_to_draft", "_selected_action": [article.pk]}, follow=True
+    )
+    assertContains(response, "cette étape n&#x27;est pas possible")
+
+
+def test_editor_grants_a_subscription(client, editor):
+    client.force_login(editor)
+    reader = UserFactory()
+    assert client.get("/admin/subscriptions/subscription/add/").status_code == 200
+    assert client.get("/admin/subscriptions/accesscode/generer/").status_code == 200
+    assert reader  # the form itself is Django's; the permission is what matters here
+
+
+@pytest.mark.parametrize("who", ["editor", "author_own", "author_other", "reader", "anonymous"])
+def test_preview_for_staff_and_404_for_others(client, who):
+    author = staff("Authors")
+    draft = ArticleFactory(status=Article.Status.DRAFT, created_by=author, title="Brouillon secret")
+    user = {
+        "editor": lambda: staff("Editors"),
+        "author_own": lambda: author,
+        "author_other": lambda: staff("Authors"),
+        "reader": UserFactory,
+        "anonymous": lambda: None,
+    }[who]()
+    if user:
+        client.force_login(user)
+    response = client.get(f"/articles/{draft.slug}/apercu/")
+    if who in ("editor", "author_own"):
+        assert response.status_code == 200
+        assertContains(response, "Aperçu")
+        assertContains(response, "Brouillon secret")
+        assertContains(response, '<meta name="robots" content="noindex, nofollow">')
+        assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
+    else:
+        assert response.status_code == 404
+
+
+def test_preview_of_a_scheduled_article_says_when(client, editor):
+    article = ArticleFactory(published_at=timezone.now() + timedelta(days=1))
+    client.force_login(editor)
+    assertContains(client.get(f"/articles/{article.slug}/apercu/"), "Publication programmée le")
+
+
+def test_every_save_is_a_version_and_an_old_one_can_be_restored(client, editor):
+    client.force_login(editor)
+    article = ArticleFactory(title="Titre d'origine")
+    article.title = "Titre corrigé"
+    article.save()
+    versions = list(article.history.order_by("history_date"))
+    assert [version.title for version in versions] == ["Titre d'origine", "Titre corrigé"]
+    compare = client.get(f"/admin/articles/article/{article.pk}/comparer/", {"a": versions[0].pk, "b": versions[1].pk})
+    assertContains(compare, "Titre&nbsp;d'origine")
+    assertContains(compare, "Titre corrigé")
+    restore_url = f"/admin/articles/article/{article.pk}/history/{versions[0].pk}/"
+    assert client.get(restore_url).status_code == 200
+    response = client.post(restore_url, form_data(versions[0].instance, title="Titre d'origine"))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.title == "Titre d'origine"
+
+
+def jpeg(width=1600, height=900):
+    buffer = BytesIO()
+    Image.new("RGB", (width, height), (120, 30, 30)).save(buffer, "JPEG")
+    return SimpleUploadedFile("photo.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def test_image_upload_needs_alt_text_and_a_reasonable_size(client, editor):
+    article = ArticleFactory()
+    client.force_login(editor)
+    url = f"/admin/articles/article/{article.pk}/change/"
+    response = client.post(url, form_data(article, hero_image=jpeg(), hero_alt=""))
+    assertContains(response, "le texte alternatif est obligatoire")
+    response = client.post(url, form_data(article, hero_image=jpeg(width=300, height=200), hero_alt="Une photo"))
+    assertContains(response, "800 au moins")
+    response = client.post(url, form_data(article, hero_image=jpeg(), hero_alt="Une usine au petit matin"))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    widths = [item["width"] for item in article.hero_renditions["renditions"]]
+    assert widths == [480, 800, 1200]
+    assert all(item["name"].endswith(".webp") for item in article.hero_renditions["renditions"])
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'srcset="' in html and "480w" in html and "1200w" in html
+    assert 'alt="Une usine au petit matin"' in html
+    assert 'width="1600" height="900"' in html
+
+
+def test_live_markdown_preview_endpoint(client, editor):
+    client.force_login(editor)
+    response = client.post(
+        "/admin/articles/article/apercu-markdown/", {"body": "## Titre\n\nDeux mots <script>x</script>"}
+    )
+    data = response.json()
+    assert "<h2>Titre</h2>" in data["html"] and "<script>" not in data["html"]
+    assert data["words"] == 3 and data["minutes"] == 1  # the script and its content are gone
+
+
+def test_admin_home_shows_todays_figures(client, editor):
+    ArticleFactory(status=Article.Status.REVIEW)
+    ArticleFactory(published_at=timezone.now() + timedelta(hours=3))
+    SubscriptionFactory()
+    client.force_login(editor)
+    html = client.get("/admin/").content.decode()
+    for label in ("Articles en relecture", "Articles programmés", "Publiés aujourd", "Abonnés actifs"):
+        assert label in html
+
+
+def test_staff_must_set_up_mfa_when_required(client, settings, editor):
+    settings.NEWSREADER_STAFF_REQUIRE_MFA = True
+    client.force_login(editor)
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response["Location"].endswith("/comptes/2fa/")
+
+
+def test_admin_path_is_configurable():
+    from django.conf import settings
+
+    assert settings.ADMIN_PATH == "admin/"
