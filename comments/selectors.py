@@ -82,8 +82,17 @@ def discussion(*, user, article, generation, sort=None, page=None, form=None):
     permission = rules.can_comment(
         user=commenter(user=user) if user.is_authenticated else user, article=article, rules=settings
     )
+    page = page_number(page)
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    # The thread itself is the same for every reader (only the controls around each comment
+    # differ): kept per process under the content generation, which any change retires.
+    thread = remember(
+        f"comment-thread:{article.pk}:{sort}:{page}",
+        lambda: comment_thread(article=article, sort=sort, page=page),
+        generation=generation,
+    )
     return {
-        "thread": comment_thread(article=article, sort=sort, page=page_number(page)),
+        "thread": thread,
         "permission": permission,
         "form": form or (CommentForm() if permission else None),
     }
