@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import selectors, services
 from .forms import GenerateCodesForm
@@ -65,9 +66,9 @@ class SubscriptionAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = (extra_context or {}) | {
-            "subtitle": _("%(count)s abonnés actifs") % {"count": selectors.active_subscriber_count()}
-        }
+        count = selectors.active_subscriber_count()
+        subtitle = ngettext("%(count)s abonné actif", "%(count)s abonnés actifs", count) % {"count": count}
+        extra_context = (extra_context or {}) | {"subtitle": subtitle}
         return super().changelist_view(request, extra_context)
 
 

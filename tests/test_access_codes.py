@@ -141,3 +141,47 @@ def test_redeeming_needs_an_account(client):
     response = client.post("/abonnement/code/", {"code": "X"})
     assert response.status_code == 302
     assert "/comptes/login/" in response["Location"]
+
+
+def test_editors_generate_a_batch_of_codes_as_csv(client):
+    from django.contrib.auth.models import Group
+
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    plan = PlanFactory(name="Mensuel")
+    response = client.post(
+        "/admin/subscriptions/accesscode/generer/",
+        {"count": 5, "plan": plan.pk, "max_redemptions": 1, "batch": "Salon du livre"},
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = response.content.decode().strip().splitlines()
+    assert rows[0].startswith("code,plan,days")
+    assert len(rows) == 6 and all(",Mensuel," in row for row in rows[1:])
+    assert AccessCode.objects.filter(batch="Salon du livre").count() == 5
+
+
+def test_code_generation_form_errors_keep_the_input(client):
+    from django.contrib.auth.models import Group
+
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    response = client.post(
+        "/admin/subscriptions/accesscode/generer/", {"count": 5, "max_redemptions": 1, "batch": "Sans formule"}
+    )
+    assertContains(response, "Choisissez une formule ou un nombre de jours.")
+    assertContains(response, 'value="Sans formule"')
+
+
+def test_subscriber_counts_in_the_admin(client):
+    from django.contrib.auth.models import Group
+
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    SubscriptionFactory(plan__name="Annuel")
+    assertContains(client.get("/admin/subscriptions/subscription/"), "1 abonné actif")
+    assertContains(client.get("/admin/subscriptions/plan/"), "Abonnés actifs")
