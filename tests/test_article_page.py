@@ -123,3 +123,14 @@ def test_french_page_links_to_english(client):
     response = client.get(article.get_absolute_url())
     assertContains(response, '<html lang="fr">')
     assertContains(response, f'href="/en{article.get_absolute_url()}"')
+
+
+def test_server_error_page_is_friendly_and_needs_no_database(rf, django_assert_num_queries):
+    from django.views.defaults import server_error
+
+    with django_assert_num_queries(0):
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Une erreur s&#x27;est produite" in html or "Une erreur s'est produite" in html
+    assert "Revenir à la une" in html
