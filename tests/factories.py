@@ -144,3 +144,12 @@ def moderation_rules(**changes):
         setattr(rules, name, value)
     rules.save()
     return rules
+
+
+def staff_member(group):
+    """A staff account in one of the newsroom's groups (Authors, Editors, Moderators)."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user

@@ -10,7 +10,7 @@ from subscriptions.access import is_subscriber
 from subscriptions.models import AccessCode, Redemption, Subscription
 from subscriptions.services import RedemptionError, access_code_redeem, access_codes_generate
 
-from .factories import AccessCodeFactory, PlanFactory, SubscriptionFactory, UserFactory
+from .factories import AccessCodeFactory, PlanFactory, SubscriptionFactory, UserFactory, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -144,11 +144,7 @@ def test_redeeming_needs_an_account(client):
 
 
 def test_editors_generate_a_batch_of_codes_as_csv(client):
-    from django.contrib.auth.models import Group
-
-    editor = UserFactory(is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(editor)
+    client.force_login(staff_member("Editors"))
     plan = PlanFactory(name="Mensuel")
     response = client.post(
         "/admin/subscriptions/accesscode/generer/",
@@ -164,11 +160,7 @@ def test_editors_generate_a_batch_of_codes_as_csv(client):
 
 
 def test_code_generation_form_errors_keep_the_input(client):
-    from django.contrib.auth.models import Group
-
-    editor = UserFactory(is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(editor)
+    client.force_login(staff_member("Editors"))
     response = client.post(
         "/admin/subscriptions/accesscode/generer/", {"count": 5, "max_redemptions": 1, "batch": "Sans formule"}
     )
@@ -177,11 +169,7 @@ def test_code_generation_form_errors_keep_the_input(client):
 
 
 def test_subscriber_counts_in_the_admin(client):
-    from django.contrib.auth.models import Group
-
-    editor = UserFactory(is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(editor)
+    client.force_login(staff_member("Editors"))
     SubscriptionFactory(plan__name="Annuel")
     assertContains(client.get("/admin/subscriptions/subscription/"), "1 abonné actif")
     assertContains(client.get("/admin/subscriptions/plan/"), "Abonnés actifs")

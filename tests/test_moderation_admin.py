@@ -1,19 +1,17 @@
 """Moderators work in the admin's comment queues, and can touch nothing else."""
 
 import pytest
-from django.contrib.auth.models import Group
 
 from comments.models import Comment, ModerationLog
 
-from .factories import ArticleFactory, CommentFactory, UserFactory
+from .factories import ArticleFactory, CommentFactory, staff_member
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def moderator(client):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
+    user = staff_member("Moderators")
     client.force_login(user)
     return user
 

@@ -12,25 +12,19 @@ from pytest_django.asserts import assertContains
 
 from articles.models import Article, ArticleTransition
 
-from .factories import ArticleFactory, SectionFactory, SourceFactory, SubscriptionFactory, UserFactory
+from .factories import ArticleFactory, SectionFactory, SourceFactory, SubscriptionFactory, UserFactory, staff_member
 
 pytestmark = pytest.mark.django_db
 
 
-def staff(group):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
 @pytest.fixture
 def author(client):
-    return staff("Authors")
+    return staff_member("Authors")
 
 
 @pytest.fixture
 def editor():
-    return staff("Editors")
+    return staff_member("Editors")
 
 
 def form_data(article, **changes):
@@ -197,12 +191,12 @@ def test_editor_grants_a_subscription(client, editor):
 
 @pytest.mark.parametrize("who", ["editor", "author_own", "author_other", "reader", "anonymous"])
 def test_preview_for_staff_and_404_for_others(client, who):
-    author = staff("Authors")
+    author = staff_member("Authors")
     draft = ArticleFactory(status=Article.Status.DRAFT, created_by=author, title="Brouillon secret")
     user = {
-        "editor": lambda: staff("Editors"),
+        "editor": lambda: staff_member("Editors"),
         "author_own": lambda: author,
-        "author_other": lambda: staff("Authors"),
+        "author_other": lambda: staff_member("Authors"),
         "reader": UserFactory,
         "anonymous": lambda: None,
     }[who]()
