@@ -3,12 +3,16 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from comments import views as comment_views
 
 # The admin's login is allauth's: the same rate limits and multi-factor authentication.
 admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = _("Newsreader · rédaction")
+admin.site.site_title = _("Newsreader · rédaction")
+admin.site.index_title = _("Le bureau de la rédaction")
 
 urlpatterns = [
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
