@@ -46,3 +46,34 @@ def test_sign_in_comment_reply_recommend_and_see_counts_change(page):
     alex = page.locator(".comment", has_text="Premier avis d'Alex.").first
     assert "1 recommandation" in alex.locator(".comment__recommendations").first.inner_text().strip()
     page.screenshot(path=ARTIFACTS / "comments.png", full_page=True)
+
+
+def test_the_whole_discussion_works_without_javascript(page):
+    """Every page works without JavaScript: a reader with it switched off signs in, posts,
+    replies and recommends through plain forms and redirects."""
+    moderation_rules(new_commenter_threshold=0)
+    article = ArticleFactory(title="Sans JavaScript")
+    CommentFactory(article=article, author=UserFactory(display_name="Alex"), body="Avis d'Alex.")
+    reader = UserFactory()
+    context = page.context.browser.new_context(java_script_enabled=False, locale="fr-FR")
+    plain = context.new_page()
+    plain.goto(page.base_url + f"/comptes/login/?next={article.get_absolute_url()}")
+    plain.get_by_label("Courriel").fill(reader.email)
+    plain.get_by_label("Mot de passe").fill(PASSWORD)
+    plain.get_by_role("button", name="Connexion", exact=True).click()
+    plain.wait_for_url(f"**{article.get_absolute_url()}")
+    plain.get_by_label("Votre commentaire").fill("Posté sans script.")
+    plain.get_by_role("button", name="Publier").click()
+    plain.wait_for_url("**#commentaire-*")
+    assert plain.locator(".comments__count").inner_text() == "(2)"
+    alex = plain.locator(".comment", has_text="Avis d'Alex.").first
+    alex.get_by_role("button", name="Recommander").first.click()
+    plain.wait_for_url("**#commentaire-*")
+    assert (
+        "1 recommandation"
+        == plain.locator(".comment", has_text="Avis d'Alex.")
+        .first.locator(".comment__recommendations")
+        .first.inner_text()
+        .strip()
+    )
+    context.close()
