@@ -1,7 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -25,12 +28,34 @@ def _visible_comment(pk):
     )
 
 
+def _wants_json(request):
+    """The page's script posts in place and asks for JSON; plain forms get redirects."""
+    return request.headers.get("Accept") == "application/json"
+
+
 def _after_posting(request, comment):
-    if comment.status == Comment.Status.PENDING:
-        messages.info(request, _("Merci ! Votre commentaire sera publié après relecture par la modération."))
+    pending = comment.status == Comment.Status.PENDING
+    message = (
+        _("Merci ! Votre commentaire sera publié après relecture par la modération.")
+        if pending
+        else _("Votre commentaire est publié.")
+    )
+    if _wants_json(request):
+        html = "" if pending else render_to_string(
+            "comments/includes/comment.html", {"comment": comment, "replies": None}, request=request
+        )
+        count = Comment.objects.visible().filter(article_id=comment.article_id).count()
+        return JsonResponse(
+            {"message": message, "html": html, "thread": comment.parent_id, "count": count, "id": comment.pk}
+        )
+    messages.add_message(request, messages.INFO if pending else messages.SUCCESS, message)
+    if pending:
         return redirect(f"{comment.article.get_absolute_url()}#commentaires")
-    messages.success(request, _("Votre commentaire est publié."))
     return redirect(comment.get_absolute_url())
+
+
+def _form_errors(form, status):
+    return JsonResponse({"errors": [str(error) for error in form.errors.get("text", [])]}, status=status)
 
 
 @login_required
@@ -45,8 +70,12 @@ def post(request, slug):
         except services.CommentError as error:
             form.add_error("text", str(error))
             status = 429 if isinstance(error, services.RateLimited) else 400
+            if _wants_json(request):
+                return _form_errors(form, status)
             return article_detail(request, slug, comment_form=form, status=status)
         return _after_posting(request, comment)
+    if _wants_json(request):
+        return _form_errors(form, 400)
     return article_detail(request, slug, comment_form=form, status=400)
 
 
@@ -68,6 +97,8 @@ def reply(request, pk):
             return _after_posting(request, comment)
     elif form.errors:
         status = 400
+    if request.method == "POST" and _wants_json(request):
+        return _form_errors(form, status)
     permission = rules.can_comment(user=request.user, article=target.article)
     context = {"target": target, "form": form, "permission": permission}
     return render(request, "comments/reply.html", context, status=status)
@@ -115,11 +146,17 @@ def recommend(request, pk):
     try:
         recommended = services.comment_recommend(user=request.user, comment=comment)
     except services.CommentError as error:
+        if _wants_json(request):
+            return JsonResponse({"errors": [str(error)]}, status=400)
         messages.error(request, str(error))
-    else:
-        messages.success(
-            request, _("Vous recommandez ce commentaire.") if recommended else _("Recommandation retirée.")
-        )
+        return redirect(comment.get_absolute_url())
+    message = _("Vous recommandez ce commentaire.") if recommended else _("Recommandation retirée.")
+    if _wants_json(request):
+        comment.refresh_from_db(fields=["recommend_count"])
+        count = comment.recommend_count
+        label = ngettext("%(count)s recommandation", "%(count)s recommandations", count) % {"count": count}
+        return JsonResponse({"message": message, "recommended": recommended, "label": label})
+    messages.success(request, message)
     return redirect(comment.get_absolute_url())
 
 

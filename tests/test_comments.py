@@ -240,3 +240,40 @@ def test_my_comments_page_lists_status_and_replies(client):
     assertContains(page, "Motif : Hors sujet")
     assertContains(page, "un me répond")
     assert client.get("/compte/commentaires/", {"page": "9"}).status_code == 404
+
+
+def test_in_place_posting_answers_json_with_the_rendered_comment(client):
+    client.force_login(UserFactory(display_name="Camille"))
+    article = ArticleFactory()
+    response = client.post(
+        f"/commentaires/articles/{article.slug}/", {"text": "En *direct*."}, HTTP_ACCEPT="application/json"
+    )
+    data = response.json()
+    assert response.status_code == 200
+    assert data["count"] == 1 and data["thread"] is None
+    assert "<em>direct</em>" in data["html"] and "Camille" in data["html"]
+    assert data["message"] == "Votre commentaire est publié."
+
+
+def test_in_place_errors_answer_json_and_nothing_is_saved(client):
+    client.force_login(UserFactory())
+    article = ArticleFactory()
+    response = client.post(f"/commentaires/articles/{article.slug}/", {"text": "x"}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert "trop court" in response.json()["errors"][0]
+    assert not Comment.objects.exists()
+
+
+def test_in_place_reply_and_recommendation(client):
+    root = CommentFactory()
+    client.force_login(UserFactory())
+    reply = client.post(
+        f"/commentaires/{root.pk}/repondre/", {"text": "Une réponse."}, HTTP_ACCEPT="application/json"
+    ).json()
+    assert reply["thread"] == root.pk and "Une réponse." in reply["html"]
+    recommended = client.post(f"/commentaires/{root.pk}/recommander/", HTTP_ACCEPT="application/json").json()
+    assert recommended == {
+        "message": "Vous recommandez ce commentaire.",
+        "recommended": True,
+        "label": "1 recommandation",
+    }
