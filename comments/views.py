@@ -41,8 +41,12 @@ def _after_posting(request, comment):
         else _("Votre commentaire est publié.")
     )
     if _wants_json(request):
-        html = "" if pending else render_to_string(
-            "comments/includes/comment.html", {"comment": comment, "replies": None}, request=request
+        html = (
+            ""
+            if pending
+            else render_to_string(
+                "comments/includes/comment.html", {"comment": comment, "replies": None}, request=request
+            )
         )
         count = Comment.objects.visible().filter(article_id=comment.article_id).count()
         return JsonResponse(
