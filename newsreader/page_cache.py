@@ -15,7 +15,8 @@ from django.core.cache import cache, caches
 from django.http import HttpResponse
 
 GENERATION_KEY = "pages:generation"
-CACHEABLE_STATUS = {200, 404}
+# Only pages that exist: a 404 for a scheduled article must not outlive its publication time.
+CACHEABLE_STATUS = {200}
 
 
 def invalidate_pages():

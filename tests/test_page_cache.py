@@ -57,3 +57,17 @@ def test_pages_with_a_csrf_form_are_not_stored(client, page_cache):
     response = client.get("/comptes/login/")
     assert "X-Page-Cache" not in response
     assert client.get("/comptes/login/").get("X-Page-Cache") is None
+
+
+def test_a_scheduled_article_appears_at_its_time_even_through_the_page_cache(client, page_cache):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.models import Article
+
+    article = ArticleFactory(published_at=timezone.now() + timedelta(hours=1))
+    assert client.get(article.get_absolute_url()).status_code == 404
+    # Time passes (no save, no signal, no job): the article's time has come.
+    Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    assert client.get(article.get_absolute_url()).status_code == 200
