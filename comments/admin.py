@@ -6,6 +6,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from newsreader.admin import RecordAdmin
@@ -107,7 +108,8 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("texte affiché"))
     def rendered(self, comment):
-        return format_html("<div>{}</div>", comment.body_html and format_html(comment.body_html))
+        # body_html was sanitized with nh3 when the comment was saved.
+        return format_html("<div>{}</div>", mark_safe(comment.body_html))  # noqa: S308
 
     @admin.display(description=_("auteur"), ordering="author__email")
     def author_link(self, comment):

@@ -77,3 +77,12 @@ def test_ban_from_the_queue(client, moderator):
         {"action": "ban_authors", "_selected_action": [comment.pk], "reason": "Harcèlement"},
     )
     assert comment.author.commenter_standing.banned
+
+
+def test_a_comment_with_braces_opens_in_the_admin(client, moderator):
+    """The comment's rendered text is shown as it is (it was sanitized on save), never used
+    as a format string: braces in a reader's text once broke the page."""
+    comment = CommentFactory(body="Un ensemble {a, b} et des accolades {}")
+    response = client.get(f"/admin/comments/comment/{comment.pk}/change/")
+    assert response.status_code == 200
+    assert "Un ensemble {a, b} et des accolades {}" in response.content.decode()
