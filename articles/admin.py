@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -151,15 +152,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("publication"), ordering="published_at")
     def publication(self, article):
+        if not article.published_at:
+            return "—"
+        moment = date_format(timezone.localtime(article.published_at), "SHORT_DATETIME_FORMAT")
         if article.is_scheduled():
-            return format_html(
-                "<strong>{}</strong> {}",
-                _("Programmé :"),
-                timezone.localtime(article.published_at).strftime("%d/%m/%Y %H:%M"),
-            )
-        if article.published_at:
-            return timezone.localtime(article.published_at).strftime("%d/%m/%Y %H:%M")
-        return "—"
+            return format_html("<strong>{}</strong> {}", _("Programmé :"), moment)
+        return moment
 
     @admin.display(description=_("temps de lecture"))
     def reading_time(self, article):
@@ -208,21 +206,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
         self._run(request, "return_to_draft", queryset)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["transitions"] = self._available_steps(request, obj) if obj else []
+        context["transitions"] = workflow.available_steps(user=request.user, article=obj) if obj else []
         context["preview_url"] = reverse("articles:preview", kwargs={"slug": obj.slug}) if obj else None
         context["markdown_preview_url"] = reverse("admin:articles_article_markdown_preview")
         return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def _available_steps(self, request, article):
-        steps = {
-            Article.Status.DRAFT: ["submit", "publish"],
-            Article.Status.REVIEW: ["publish", "return_to_draft"],
-            Article.Status.PUBLISHED: ["unpublish"],
-            Article.Status.UNPUBLISHED: ["publish", "return_to_draft"],
-        }[article.status]
-        if not workflow.can_publish(request.user):
-            steps = [step for step in steps if step == "submit" and article.created_by_id == request.user.pk]
-        return [(step, workflow.TRANSITIONS[step][1]) for step in steps]
 
     def response_change(self, request, obj):
         step = request.POST.get("_step")

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from newsreader.page_cache import remember
 
 from .models import Article, RelatedArticle
+from .workflow import can_publish
 
 FRONT_PAGE_PER_SECTION = 4
 FRONT_PAGE_LATEST = 6
@@ -37,8 +38,6 @@ def article_for_page(*, slug, generation):
 
 def article_for_preview(*, slug, user):
     """Any article, for the newsroom's preview: editors see all, authors their own."""
-    from .workflow import can_publish
-
     if not (user.is_authenticated and user.is_staff and user.has_perm("articles.view_article")):
         raise Http404("Preview is for the newsroom")
     queryset = Article.objects.select_related("source", "section").prefetch_related("authors", "tags")

@@ -65,11 +65,24 @@ def _move(*, user, article, to_status, allowed_from, note="", publish_at=None):
     return article
 
 
+# Where each step may start from: the one statement of the state machine.
+ALLOWED_FROM = {
+    "submit": {Status.DRAFT},
+    "publish": {Status.DRAFT, Status.REVIEW, Status.UNPUBLISHED},
+    "unpublish": {Status.PUBLISHED},
+    "return_to_draft": {Status.REVIEW, Status.UNPUBLISHED},
+}
+
+
+def may_submit(user, article):
+    return can_publish(user) or (article.created_by_id == user.pk and user.has_perm("articles.change_article"))
+
+
 def article_submit(*, user, article, note=""):
     """An author hands a draft to the editors."""
-    if not (can_publish(user) or (article.created_by_id == user.pk and user.has_perm("articles.change_article"))):
+    if not may_submit(user, article):
         raise TransitionRefused(_("Vous ne pouvez soumettre que vos propres articles."))
-    return _move(user=user, article=article, to_status=Status.REVIEW, allowed_from={Status.DRAFT}, note=note)
+    return _move(user=user, article=article, to_status=Status.REVIEW, allowed_from=ALLOWED_FROM["submit"], note=note)
 
 
 def article_publish(*, user, article, at=None, note=""):
@@ -83,7 +96,7 @@ def article_publish(*, user, article, at=None, note=""):
         user=user,
         article=article,
         to_status=Status.PUBLISHED,
-        allowed_from={Status.DRAFT, Status.REVIEW, Status.UNPUBLISHED},
+        allowed_from=ALLOWED_FROM["publish"],
         note=note,
         publish_at=publish_at,
     )
@@ -92,7 +105,9 @@ def article_publish(*, user, article, at=None, note=""):
 def article_unpublish(*, user, article, note=""):
     if not can_publish(user):
         raise TransitionRefused(_("Seuls les éditeurs dépublient."))
-    return _move(user=user, article=article, to_status=Status.UNPUBLISHED, allowed_from={Status.PUBLISHED}, note=note)
+    return _move(
+        user=user, article=article, to_status=Status.UNPUBLISHED, allowed_from=ALLOWED_FROM["unpublish"], note=note
+    )
 
 
 def article_return_to_draft(*, user, article, note=""):
@@ -100,7 +115,7 @@ def article_return_to_draft(*, user, article, note=""):
     if not can_publish(user):
         raise TransitionRefused(_("Seuls les éditeurs renvoient un article en brouillon."))
     return _move(
-        user=user, article=article, to_status=Status.DRAFT, allowed_from={Status.REVIEW, Status.UNPUBLISHED}, note=note
+        user=user, article=article, to_status=Status.DRAFT, allowed_from=ALLOWED_FROM["return_to_draft"], note=note
     )
 
 
@@ -110,3 +125,13 @@ TRANSITIONS = {
     "unpublish": (article_unpublish, _("Dépublier")),
     "return_to_draft": (article_return_to_draft, _("Renvoyer en brouillon")),
 }
+
+
+def available_steps(*, user, article):
+    """The steps this person may take on this article now, with their labels."""
+    return [
+        (step, label)
+        for step, (_function, label) in TRANSITIONS.items()
+        if article.status in ALLOWED_FROM[step]
+        and (may_submit(user, article) if step == "submit" else can_publish(user))
+    ]

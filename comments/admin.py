@@ -3,7 +3,6 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -222,10 +221,3 @@ class ModerationSettingsAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         changed = ", ".join(form.changed_data)
         ModerationLog.objects.create(actor=request.user, action=ModerationLog.Action.SETTINGS, reason=changed[:300])
-
-
-def pending_and_reported_counts():
-    return Comment.objects.aggregate(
-        pending=Count("pk", filter=Q(status=Comment.Status.PENDING)),
-        reported=Count("pk", filter=Q(report_count__gt=0, status=Comment.Status.PUBLISHED)),
-    )

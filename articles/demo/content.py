@@ -4,12 +4,31 @@ Titles are hand-written; bodies are composed from the sentence pools below with 
 random generator, so the same command always writes the same site.
 """
 
+from decimal import Decimal
+
 SOURCES = [
     ("Le Quotidien du Centre", "https://quotidien-du-centre.example"),
     ("La Gazette de l'Atlantique", "https://gazette-atlantique.example"),
     ("L'Écho des Alpes", "https://echo-des-alpes.example"),
     ("Le Courrier méridional", "https://courrier-meridional.example"),
 ]
+
+PLANS = {
+    "mensuel": {
+        "name": "Mensuel",
+        "price": Decimal("9.99"),
+        "period": "month",
+        "position": 0,
+        "description": "Tous les articles réservés, sans engagement.",
+    },
+    "annuel": {
+        "name": "Annuel",
+        "price": Decimal("99.00"),
+        "period": "year",
+        "position": 1,
+        "description": "Deux mois offerts par rapport à la formule mensuelle.",
+    },
+}
 
 AUTHORS = [
     "Claire Dubosc",

@@ -3,7 +3,6 @@
 import random
 import secrets
 from datetime import timedelta
-from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -134,25 +133,8 @@ def _accounts(password):
 
 def _subscriptions():
     """Two plans; the demo subscriber holds a year; a few codes to try the redemption form."""
-    monthly, _ = Plan.objects.get_or_create(
-        slug="mensuel",
-        defaults={
-            "name": "Mensuel",
-            "price": Decimal("9.99"),
-            "period": Plan.Period.MONTH,
-            "position": 0,
-            "description": "Tous les articles réservés, sans engagement.",
-        },
-    )
-    yearly, _ = Plan.objects.get_or_create(
-        slug="annuel",
-        defaults={
-            "name": "Annuel",
-            "price": Decimal("99.00"),
-            "period": Plan.Period.YEAR,
-            "position": 1,
-            "description": "Deux mois offerts par rapport à la formule mensuelle.",
-        },
+    monthly, yearly = (
+        Plan.objects.get_or_create(slug=slug, defaults=defaults)[0] for slug, defaults in content.PLANS.items()
     )
     subscriber = get_user_model().objects.get(email="subscriber@example.com")
     if not Subscription.objects.filter(user=subscriber).active().exists():

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Article
-from comments.admin import pending_and_reported_counts
+from comments.selectors import pending_and_reported_counts
 from subscriptions.selectors import active_subscriber_count
 
 register = template.Library()
