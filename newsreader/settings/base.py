@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "accounts",
     "articles",
+    "pages",
+    "demo",
     "comments",
     "subscriptions",
     "django_tasks_db",
@@ -48,7 +50,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "newsreader.middleware.AnonymousPageCacheMiddleware",
+    "infrastructure.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -58,7 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "newsreader.middleware.StaffMultiFactorMiddleware",
+    "infrastructure.middleware.StaffMultiFactorMiddleware",
 ]
 
 ROOT_URLCONF = "newsreader.urls"
@@ -76,7 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.navigation",
+                "pages.context_processors.navigation",
             ],
         },
     },
@@ -208,6 +210,9 @@ NEWSREADER_COMMENT_RATE_LIMITS = [(1, 10), (30, 3600)]
 NEWSREADER_FREE_ARTICLES_PER_MONTH = env_int("NEWSREADER_FREE_ARTICLES_PER_MONTH", 3)
 # Anonymous pages are cached whole for this long (0 turns the page cache off).
 NEWSREADER_PAGE_CACHE_SECONDS = env_int("NEWSREADER_PAGE_CACHE_SECONDS", 60)
+# The query parameters a cached page may vary by, each with the values it may take; an
+# address with any other parameter (tracking ones aside) is rendered but never stored.
+NEWSREADER_PAGE_CACHE_PARAMETERS = {"page": r"[1-9][0-9]{0,4}", "cpage": r"[1-9][0-9]{0,4}", "tri": r"[a-z]{1,20}"}
 NEWSREADER_APP_STORE_URL = env_str("NEWSREADER_APP_STORE_URL", "https://apps.apple.com/fr/")
 NEWSREADER_PLAY_STORE_URL = env_str("NEWSREADER_PLAY_STORE_URL", "https://play.google.com/store/apps")
 
