@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sites",
+    "django.contrib.humanize",  # allauth's list of passkeys uses it
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -142,6 +143,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Newsreader] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_FORMS = {"add_webauthn": "accounts.forms.AddPasskeyForm", "edit_webauthn": "accounts.forms.EditPasskeyForm"}
 
 # Internationalization: French first, Paris time.
 LANGUAGE_CODE = "fr"
