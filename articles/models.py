@@ -160,7 +160,7 @@ class Article(models.Model):
     body = models.TextField(_("texte (Markdown)"), blank=True)
     body_html = models.TextField(editable=False, blank=True)
     excerpt = models.TextField(editable=False, blank=True)
-    word_count = models.PositiveIntegerField(editable=False, default=0)
+    word_count = models.PositiveIntegerField(_("nombre de mots"), editable=False, default=0)
 
     hero_image = models.ImageField(
         _("image principale"),

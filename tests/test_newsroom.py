@@ -292,3 +292,12 @@ def test_admin_path_is_configurable():
     from django.conf import settings
 
     assert settings.ADMIN_PATH == "admin/"
+
+
+def test_article_form_speaks_french(client, editor):
+    """Every label of the article form is in French: the word count was "Word count"."""
+    article = ArticleFactory()
+    client.force_login(editor)
+    response = client.get(f"/admin/articles/article/{article.pk}/change/")
+    assertContains(response, "Nombre de mots")
+    assert "Word count" not in response.content.decode()
