@@ -8,11 +8,11 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Article, RelatedArticle
+from .models import FRONT_PAGE_SLOTS, Article, FrontPageSlot, RelatedArticle
 from .workflow import can_publish
 
 FRONT_PAGE_PER_SECTION = 4
-FRONT_PAGE_LATEST = 6
+FRONT_PAGE_LATEST = 8
 ARTICLE_SECONDS = 120
 
 
@@ -101,12 +101,31 @@ def body_with_ad_slots(*, blocks, every=None):
 
 
 def front_page():
-    """The lead story, the latest pieces, and the newest few of each section: three queries."""
+    """The lead, the top stories ("À la une"), the latest news and the newest few of each
+    section: three queries.
+
+    The lead and the top stories are the editors' choice (`FrontPage`), in their order, as
+    far as those pieces are online; where they chose none, or fewer, the newest pieces with
+    an image and a standfirst stand in: a two-line brief never opens the page merely for
+    being the newest. Neither the latest news nor the sections repeat them.
+    """
     published = Article.objects.published().for_cards()
-    latest = list(published.newest_first()[: FRONT_PAGE_LATEST + 1])
-    lead, latest = (latest[0], latest[1:]) if latest else (None, [])
+    position = FrontPageSlot.objects.filter(article=OuterRef("pk")).order_by("position").values("position")[:1]
+    presentable = ~Q(hero_image="") & ~Q(standfirst="")
+    featured = list(
+        published.annotate(front_position=Subquery(position))
+        .filter(Q(front_position__isnull=False) | presentable)
+        .order_by(F("front_position").asc(nulls_last=True), "-published_at", "-pk")[:FRONT_PAGE_SLOTS]
+    )
+    shown = {article.pk for article in featured}
+    newest = published.newest_first()[: FRONT_PAGE_LATEST + len(shown) + 1]
+    latest = [article for article in newest if article.pk not in shown]
+    if not featured and latest:  # nothing presentable at all: the newest piece opens the page
+        featured, latest = latest[:1], latest[1:]
+    lead, top = (featured[0], featured[1:]) if featured else (None, [])
     by_section = (
         published.filter(section__isnull=False)
+        .exclude(pk__in=[article.pk for article in featured])
         .annotate(
             rank=Window(
                 RowNumber(), partition_by=[F("section_id")], order_by=[F("published_at").desc(), F("pk").desc()]
@@ -120,7 +139,7 @@ def front_page():
         if not sections or sections[-1]["section"].pk != article.section_id:
             sections.append({"section": article.section, "articles": []})
         sections[-1]["articles"].append(article)
-    return {"lead": lead, "latest": latest, "sections": sections}
+    return {"lead": lead, "top": top, "latest": latest[:FRONT_PAGE_LATEST], "sections": sections}
 
 
 def paginate(*, queryset, page_number, per_page=None):
