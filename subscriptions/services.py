@@ -1,6 +1,7 @@
 """Changes of state for subscriptions and access codes."""
 
 import secrets
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
@@ -35,6 +36,19 @@ def subscription_grant(*, user, duration, origin, plan=None, access_code=None, g
         granted_by=granted_by,
         note=note,
     )
+
+
+def subscription_end(*, subscription, ended_by, at=None):
+    """End a subscription now (or at `at`): access stops then; a period not yet started is
+    shortened to nothing."""
+    at = at or timezone.now()
+    if subscription.ends_at <= at:
+        return subscription
+    subscription.ends_at = max(at, subscription.starts_at + timedelta(microseconds=1))
+    note = f"{subscription.note} · " if subscription.note else ""
+    subscription.note = (note + _("terminé par %(who)s") % {"who": ended_by})[:200]
+    subscription.save(update_fields=["ends_at", "note"])
+    return subscription
 
 
 def access_code_redeem(*, user, code):
