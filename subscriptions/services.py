@@ -8,6 +8,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .access import forget_subscription_status
 from .models import AccessCode, Redemption, Subscription
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed by hand
@@ -26,6 +27,7 @@ def subscription_grant(*, user, duration, origin, plan=None, access_code=None, g
     now = timezone.now()
     current_end = Subscription.objects.filter(user=user, ends_at__gt=now).aggregate(end=Max("ends_at"))["end"]
     starts_at = max(now, current_end) if current_end else now
+    forget_subscription_status(user)
     return Subscription.objects.create(
         user=user,
         plan=plan,
