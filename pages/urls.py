@@ -15,4 +15,5 @@ urlpatterns = [
     path("sources/<slug:slug>/", views.source_detail, name="source"),
     path("sujets/<slug:slug>/", views.tag_detail, name="tag"),
     path("auteurs/<slug:slug>/", views.author_detail, name="author"),
+    path("infos/<slug:slug>/", views.info_page, name="info_page"),
 ]

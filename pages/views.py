@@ -6,6 +6,7 @@ cache keeps an anonymous page exactly until one of them changes.
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -21,6 +22,7 @@ from infrastructure.middleware import newsroom_only
 from infrastructure.scopes import depends_on
 from subscriptions.access import FULL
 
+from .models import InfoPage
 from .reading import reading_of_visit
 
 
@@ -106,6 +108,15 @@ def author_detail(request, slug):
 
 def latest(request):
     return _article_list(request, heading=_("Toute l'actualité"), kind=_("Fil"), subject=None)
+
+
+def info_page(request, slug):
+    """One of the publisher's pages (legal notice, privacy…), in English where it is written."""
+    depends_on(request, scopes.SITE)
+    page = get_object_or_404(InfoPage, slug=slug)
+    title, body_html, text_language = page.in_language(get_language())
+    context = {"page": page, "title": title, "body_html": body_html, "text_language": text_language}
+    return render(request, "pages/info_page.html", context)
 
 
 @never_cache
