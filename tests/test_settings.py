@@ -60,3 +60,12 @@ def test_email_url_parsing():
         "timeout": None,
     }
     assert parse_email_url("console://")["BACKEND"].endswith("console.EmailBackend")
+
+
+def test_the_admin_path_comes_from_the_environment():
+    """DJANGO_ADMIN_PATH, with or without its slashes, is where the admin lives."""
+    script = "from django.urls import reverse; print(reverse('admin:index'))"
+    env = {"DJANGO_SETTINGS_MODULE": "newsreader.settings.test", "DJANGO_ADMIN_PATH": "/redaction-privee"}
+    result = manage("shell", "--no-imports", "-c", script, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "/redaction-privee/"
