@@ -41,7 +41,7 @@ def access_code_redeem(*, user, code):
     """Redeem a code for this reader. Safe under concurrency: the use is counted by one
     conditional UPDATE, so a single-use code opens exactly one subscription."""
     normalized = normalize_code(code)
-    access_code = AccessCode.objects.filter(code=normalized).select_related("plan").first()
+    access_code = AccessCode.objects.filter(code=normalized).select_related("plan", "gift").first()
     if access_code is None:
         raise RedemptionError(_("Ce code n'existe pas. Vérifiez qu'il est bien recopié."))
     now = timezone.now()
@@ -60,7 +60,8 @@ def access_code_redeem(*, user, code):
             subscription = subscription_grant(
                 user=user,
                 duration=access_code.duration,
-                origin=Subscription.Origin.CODE,
+                # A code someone bought for this reader keeps its origin: a gift.
+                origin=Subscription.Origin.GIFT if hasattr(access_code, "gift") else Subscription.Origin.CODE,
                 plan=access_code.plan,
                 access_code=access_code,
             )
