@@ -27,7 +27,7 @@ urlpatterns += i18n_patterns(
     path("compte/", include("accounts.urls")),
     path("commentaires/", include("comments.urls")),
     path("abonnement/", include("subscriptions.urls")),
-    path("", include("articles.urls")),
+    path("", include("pages.urls")),
     prefix_default_language=False,
 )
 

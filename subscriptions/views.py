@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from newsreader.ratelimit import allow
+from infrastructure.ratelimit import allow
 
 from . import billing, payments, selectors, services, webhooks
 from .access import free_articles_left

@@ -6,9 +6,8 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from subscriptions.models import MeteredRead
 
-from .factories import ArticleFactory, SubscriptionFactory, UserFactory
+from .factories import ArticleFactory, MeteredReadFactory, SubscriptionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +40,7 @@ def reader(client):
 
 def reader_with_free_articles_left(client):
     user = UserFactory()
-    MeteredRead.objects.create(user=user, article=ArticleFactory(), month=timezone.localdate().replace(day=1))
+    MeteredReadFactory(user=user)
     client.force_login(user)
     return client
 
@@ -50,7 +49,7 @@ def reader_with_none_left(client):
     user = UserFactory()
     month = timezone.localdate().replace(day=1)
     for _ in range(3):
-        MeteredRead.objects.create(user=user, article=ArticleFactory(), month=month)
+        MeteredReadFactory(user=user, month=month)
     client.force_login(user)
     return client
 
@@ -64,10 +63,8 @@ def expired_subscriber(client):
     ended = SubscriptionFactory(
         starts_at=timezone.now() - timedelta(days=60), ends_at=timezone.now() - timedelta(days=1)
     )
-    MeteredRead.objects.bulk_create(
-        MeteredRead(user=ended.user, article=ArticleFactory(), month=timezone.localdate().replace(day=1))
-        for _ in range(3)
-    )
+    for _ in range(3):
+        MeteredReadFactory(user=ended.user)
     client.force_login(ended.user)
     return client
 
@@ -139,7 +136,7 @@ def test_meter_starts_again_each_month(client):
     user = UserFactory()
     last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
     for _ in range(3):
-        MeteredRead.objects.create(user=user, article=ArticleFactory(), month=last_month)
+        MeteredReadFactory(user=user, month=last_month)
     client.force_login(user)
     assert paragraphs_received(client, gated_article(Article.Access.SUBSCRIBERS)) == ALL
 
@@ -187,3 +184,18 @@ def test_subscriber_page_is_never_served_to_an_anonymous_reader(client, settings
     subscriber(client).get(article.get_absolute_url())
     client.logout()
     assert PARAGRAPHS[-1] not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_teaser_never_gives_away_the_whole_text(client):
+    """An editor asking for more free paragraphs than the piece has still leaves the last
+    one for subscribers, and the excerpt says the text goes on."""
+    article = gated_article(Article.Access.SUBSCRIBERS, teaser_paragraphs=20)
+    assert paragraphs_received(client, article) == PARAGRAPHS[:-1]
+    assert article.public_view.excerpt.endswith("…")
+    assert PARAGRAPHS[-1] not in article.public_view.text
+
+
+def test_public_view_of_a_public_piece_is_the_whole_text():
+    article = ArticleFactory(standfirst="Chapô.", body=BODY)
+    assert article.public_view.text.endswith(PARAGRAPHS[-1])
+    assert not article.public_view.excerpt.endswith("…")

@@ -281,10 +281,13 @@ def test_admin_home_shows_todays_figures(client, editor):
         assert label in html
 
 
-def test_staff_must_set_up_mfa_when_required(client, settings, editor):
+@pytest.mark.parametrize("where", ["admin", "preview"])
+def test_staff_must_set_up_mfa_when_required(client, settings, editor, where):
+    """The draft preview on the site shows the newsroom's work: guarded like the admin."""
     settings.NEWSREADER_STAFF_REQUIRE_MFA = True
+    draft = ArticleFactory(status=Article.Status.DRAFT)
     client.force_login(editor)
-    response = client.get("/admin/")
+    response = client.get("/admin/" if where == "admin" else f"/articles/{draft.slug}/apercu/")
     assert response.status_code == 302 and response["Location"].endswith("/comptes/2fa/")
 
 

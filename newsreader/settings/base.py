@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "accounts",
     "articles",
+    "pages",
+    "demo",
     "comments",
     "subscriptions",
     "django_tasks_db",
@@ -49,7 +51,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "newsreader.middleware.AnonymousPageCacheMiddleware",
+    "infrastructure.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -59,7 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "newsreader.middleware.StaffMultiFactorMiddleware",
+    "infrastructure.middleware.StaffMultiFactorMiddleware",
 ]
 
 ROOT_URLCONF = "newsreader.urls"
@@ -77,7 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.navigation",
+                "pages.context_processors.navigation",
             ],
         },
     },
@@ -210,6 +212,10 @@ NEWSREADER_FREE_ARTICLES_PER_MONTH = env_int("NEWSREADER_FREE_ARTICLES_PER_MONTH
 # Anonymous pages are cached whole for this long (0 turns the page cache off).
 NEWSREADER_PAGE_CACHE_SECONDS = env_int("NEWSREADER_PAGE_CACHE_SECONDS", 60)
 
+# The query parameters a cached page may vary by, each with the values it may take; an
+# address with any other parameter (tracking ones aside) is rendered but never stored.
+NEWSREADER_PAGE_CACHE_PARAMETERS = {"page": r"[1-9][0-9]{0,4}", "cpage": r"[1-9][0-9]{0,4}", "tri": r"[a-z]{1,20}"}
+
 # Card payment through Stripe's hosted Checkout and customer portal; without a secret key
 # the site offers no card payment (access codes and newsroom grants still work).
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
@@ -220,6 +226,7 @@ STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
 # After a failed renewal payment, access stays open this many days while Stripe retries.
 NEWSREADER_PAYMENT_GRACE_DAYS = env_int("NEWSREADER_PAYMENT_GRACE_DAYS", 7)
+
 NEWSREADER_APP_STORE_URL = env_str("NEWSREADER_APP_STORE_URL", "https://apps.apple.com/fr/")
 NEWSREADER_PLAY_STORE_URL = env_str("NEWSREADER_PLAY_STORE_URL", "https://play.google.com/store/apps")
 

@@ -35,7 +35,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("subscriptions", "0003_card_payments_and_gifts"),
+        ("subscriptions", "0004_card_payments_and_gifts"),
         ("accounts", "0002_newsroom_groups"),
     ]
 

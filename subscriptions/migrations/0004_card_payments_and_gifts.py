@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('subscriptions', '0002_editors_grant_subscriptions'),
+        ('subscriptions', '0003_meteredread_slot'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

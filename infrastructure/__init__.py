@@ -1,0 +1,7 @@
+"""The infrastructure every app stands on: the page and fragment caches, the scopes that
+retire them when content changes, rate limits, and the middleware around each request.
+
+It is the bottom layer. It knows nothing of articles, comments or subscriptions, so every
+app may import it and it imports none of them; what a scope *means* (which article,
+which lists) is decided by the apps that call `content_changed()`.
+"""
