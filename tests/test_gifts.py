@@ -149,3 +149,27 @@ def test_an_unpaid_checkout_gives_no_code(client, stripe_webhooks, offers):
     send_webhook(client, event("checkout.session.completed", session))
     gift.refresh_from_db()
     assert gift.status == Gift.Status.PENDING and gift.access_code is None
+
+
+def test_editors_see_gifts_and_payments_read_only_and_can_send_a_code_again(
+    client, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from .factories import staff_member
+
+    gift = paid_gift(buyer=UserFactory())
+    Gift.objects.filter(pk=gift.pk).update(sent_at=timezone.now())
+    client.force_login(staff_member("Editors"))
+    assertContains(client.get("/admin/subscriptions/gift/"), "ami@example.com")
+    assert client.get("/admin/subscriptions/payment/").status_code == 200
+    assert client.get("/admin/subscriptions/stripeevent/").status_code == 200
+    assert client.get("/admin/subscriptions/gift/add/").status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/subscriptions/gift/", {"action": "send_again", "_selected_action": [gift.pk]}, follow=True
+        )
+    assertContains(response, "1 code renvoyé.")
+    gift.refresh_from_db()
+    assert gift.sent_at is None
+    assert DBTaskResult.objects.filter(task_path="subscriptions.tasks.gift_deliver").count() == 1
