@@ -380,6 +380,13 @@ def subscription_renewal_set(*, subscription, renew):
     return subscription
 
 
+def card_subscription_stop(*, subscription):
+    """The newsroom ended a card subscription: Stripe must stop charging for it too."""
+    if subscription.stripe_subscription_id and subscription.stripe_status not in ENDED_STATES:
+        stripe_id = subscription.stripe_subscription_id
+        transaction.on_commit(lambda: tasks.stripe_subscription_end.enqueue(stripe_id))
+
+
 def card_subscriptions_stop(*, user):
     """The account is closing: stop every card subscription at Stripe, so nobody is
     charged for an account that no longer exists."""

@@ -151,9 +151,7 @@ def test_an_unpaid_checkout_gives_no_code(client, stripe_webhooks, offers):
     assert gift.status == Gift.Status.PENDING and gift.access_code is None
 
 
-def test_editors_see_gifts_and_payments_read_only_and_can_send_a_code_again(
-    client, django_capture_on_commit_callbacks
-):
+def test_editors_see_gifts_and_payments_read_only_and_can_send_a_code_again(client, django_capture_on_commit_callbacks):
     from django_tasks_db.models import DBTaskResult
 
     from .factories import staff_member

@@ -54,14 +54,19 @@ def test_a_real_visit_spends_one_and_says_so(client):
     assert MeteredRead.objects.count() == 1
 
 
-@pytest.mark.django_db
-def test_once_the_free_articles_are_spent_the_page_says_one_thing(client):
-    """The fourth gated piece of the month shows the paywall, not "Article offert" beside it."""
+def fourth_gated_piece(client):
+    """The page of a gated piece, for a reader who has read their three free ones."""
     user = UserFactory()
     for _ in range(3):
         MeteredReadFactory(user=user)
     client.force_login(user)
-    html = client.get(gated().get_absolute_url()).content.decode()
+    return client.get(gated().get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_once_the_free_articles_are_spent_the_page_says_one_thing(client):
+    """The fourth gated piece of the month shows the paywall, not "Article offert" beside it."""
+    html = fourth_gated_piece(client)
     assert "Vous avez lu tous vos articles offerts ce mois-ci" in html
     assert "Article offert." not in html
     assert "Paragraphe numéro 5." not in html
@@ -69,11 +74,7 @@ def test_once_the_free_articles_are_spent_the_page_says_one_thing(client):
 
 @pytest.mark.django_db
 def test_a_reader_who_may_not_read_the_piece_is_offered_the_subscription_not_the_comment_form(client):
-    user = UserFactory()
-    for _ in range(3):
-        MeteredReadFactory(user=user)
-    client.force_login(user)
-    html = client.get(gated().get_absolute_url()).content.decode()
+    html = fourth_gated_piece(client)
     assert 'name="text"' not in html
     assert "Les commentaires de cet article sont réservés aux abonnés." in html
 
