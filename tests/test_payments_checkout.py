@@ -276,3 +276,25 @@ def test_my_account_queries_do_not_grow_with_payments_and_gifts(client, django_a
     client.force_login(reader)
     with django_assert_max_num_queries(10):
         assert client.get("/compte/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_newsroom_ending_a_card_subscription_stops_charges_and_grace(client, stripe_standin):
+    from .factories import staff_member
+
+    reader = UserFactory()
+    subscription = card_subscription(
+        reader,
+        starts_at=timezone.now() - timedelta(days=31),
+        ends_at=timezone.now() - timedelta(days=1),
+        grace_until=timezone.now() + timedelta(days=6),
+    )
+    now = int(time.time())
+    stripe_standin.add_subscription(id="sub_test_A", period_start=now - 31 * DAY, period_end=now - DAY)
+    assert subscription.is_active()
+    client.force_login(staff_member("Editors"))
+    client.post("/admin/subscriptions/subscription/", {"action": "end_now", "_selected_action": [subscription.pk]})
+    subscription.refresh_from_db()
+    assert not subscription.is_active()
+    call_command("db_worker", batch=True, verbosity=0)
+    assert stripe_standin.calls("DELETE", "/v1/subscriptions/sub_test_A")
