@@ -44,12 +44,13 @@ def subscription_end(*, subscription, ended_by, at=None):
     """End a subscription now (or at `at`): access stops then; a period not yet started is
     shortened to nothing."""
     at = at or timezone.now()
-    if subscription.ends_at <= at:
+    if subscription.access_ends_at <= at:
         return subscription
-    subscription.ends_at = max(at, subscription.starts_at + timedelta(microseconds=1))
+    subscription.ends_at = max(min(subscription.ends_at, at), subscription.starts_at + timedelta(microseconds=1))
+    subscription.grace_until = None  # a grace period after a refused payment ends too
     note = f"{subscription.note} · " if subscription.note else ""
     subscription.note = (note + _("terminé par %(who)s") % {"who": ended_by})[:200]
-    subscription.save(update_fields=["ends_at", "note"])
+    subscription.save(update_fields=["ends_at", "grace_until", "note"])
     return subscription
 
 
@@ -57,7 +58,7 @@ def access_code_redeem(*, user, code):
     """Redeem a code for this reader. Safe under concurrency: the use is counted by one
     conditional UPDATE, so a single-use code opens exactly one subscription."""
     normalized = normalize_code(code)
-    access_code = AccessCode.objects.filter(code=normalized).select_related("plan").first()
+    access_code = AccessCode.objects.filter(code=normalized).select_related("plan", "gift").first()
     if access_code is None:
         raise RedemptionError(_("Ce code n'existe pas. Vérifiez qu'il est bien recopié."))
     now = timezone.now()
@@ -76,7 +77,8 @@ def access_code_redeem(*, user, code):
             subscription = subscription_grant(
                 user=user,
                 duration=access_code.duration,
-                origin=Subscription.Origin.CODE,
+                # A code someone bought for this reader keeps its origin: a gift.
+                origin=Subscription.Origin.GIFT if hasattr(access_code, "gift") else Subscription.Origin.CODE,
                 plan=access_code.plan,
                 access_code=access_code,
             )
