@@ -44,9 +44,16 @@ class InfoPage(models.Model):
     def get_absolute_url(self):
         return reverse("articles:info_page", kwargs={"slug": self.slug})
 
+    def is_written_in(self, language):
+        """French always; English once its title and text are written."""
+        return language != "en" or bool(self.title_en and self.body_en_html)
+
+    def title_in(self, language):
+        return self.title_en if language == "en" and self.is_written_in("en") else self.title
+
     def in_language(self, language):
         """(title, sanitized HTML, language of that text): English where it is written."""
-        if language == "en" and self.title_en and self.body_en_html:
+        if language == "en" and self.is_written_in("en"):
             return self.title_en, self.body_en_html, "en"
         return self.title, self.body_html, "fr"
 

@@ -114,3 +114,15 @@ def test_only_editors_edit_the_publisher_pages(client, group):
     assert response.status_code == 403
     page.refresh_from_db()
     assert page.title == "Contact"
+
+
+@pytest.mark.parametrize("extra_pages", [0, 10])
+def test_a_publisher_page_costs_three_queries_whatever_the_footer_holds(
+    client, django_assert_max_num_queries, extra_pages
+):
+    """Nothing cached: the page itself, the section menu and the footer's pages, each in one
+    query (the footer's titles never load a page's text)."""
+    for number in range(extra_pages):
+        InfoPage.objects.create(slug=f"page-{number}", title=f"Page {number}", body="Texte.", position=100 + number)
+    with django_assert_max_num_queries(3):
+        assertContains(client.get("/en/infos/contact/"), ">Legal notice</a>")
