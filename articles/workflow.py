@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from infrastructure import scopes
 from infrastructure.scopes import content_changed
 
+from . import audio
 from .models import Article, ArticleTransition
 
 Status = Article.Status
@@ -98,7 +99,7 @@ def article_publish(*, user, article, at=None, note=""):
     # The time the editor set on the article stands (a future one schedules it); a piece
     # that never had one appears now.
     publish_at = at or article.published_at or timezone.now()
-    return _move(
+    article = _move(
         user=user,
         article=article,
         to_status=Status.PUBLISHED,
@@ -106,6 +107,9 @@ def article_publish(*, user, article, at=None, note=""):
         note=note,
         publish_at=publish_at,
     )
+    # On the site (or scheduled): the worker reads it aloud, unless its audio is current.
+    audio.article_audio_request(article=article)
+    return article
 
 
 def article_unpublish(*, user, article, note=""):
