@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from infrastructure import scopes
 from infrastructure.scopes import content_changed
 
-from . import audio, workflow
+from . import workflow
 from .models import Article
 from .summary import clean_points
+from .tasks import article_audio_request
 
 
 class AidRefused(Exception):
@@ -60,7 +61,7 @@ def article_audio_rerender(*, user, article):
         raise AidRefused(_("Vous ne pouvez pas modifier cet article."))
     if article.status != Article.Status.PUBLISHED:
         raise AidRefused(_("L'audio est réalisé pour les articles publiés ou programmés."))
-    audio.article_audio_request(article=article, force=True)
+    article_audio_request(article=article, force=True)
 
 
 def reading_aids_backfill():
@@ -79,6 +80,6 @@ def reading_aids_backfill():
     requested = 0
     for article in Article.objects.filter(status=Article.Status.PUBLISHED).select_related("audio").iterator():
         if article.audio_for(full=False) is None:
-            audio.article_audio_request(article=article)
+            article_audio_request(article=article)
             requested += 1
     return computed, requested

@@ -13,21 +13,20 @@ encoded to MP3 by LAME: mono, constant 32 kbit/s, which every browser plays, see
 precisely (constant bit rate) and keeps to about 240 KB a minute.
 
 The files live in their own storage (`STORAGES["audio"]`), never served by the web
-server: only `pages.views.article_audio` serves them, after the access rule.
+server: only `pages.views.article_audio` serves them, after the access rule. The
+background worker makes and stores them (`tasks.article_audio_render`); this module only
+knows how to turn an article into speech.
 """
 
 import hashlib
 import re
 import subprocess
 import tempfile
-import time
 import wave
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -111,49 +110,3 @@ def _run(command, stdin=b""):
         raise AudioUnavailable(f"{command[0]} failed: {error.stderr.decode(errors='replace')[:300]}") from error
     except subprocess.TimeoutExpired as error:
         raise AudioUnavailable(f"{command[0]} took longer than {RENDER_TIMEOUT} s") from error
-
-
-def article_audio_render(*, article, force=False):
-    """Make the article's renditions, unless those on file already say its current text.
-
-    Called by the background worker (`articles.tasks.render_article_audio`); returns
-    what it did, for the task's record.
-    """
-    from .models import ArticleAudio
-
-    current = fingerprint(article)
-    audio = ArticleAudio.objects.filter(article=article).first()
-    if audio and audio.made_from == current and not force:
-        return {"article": article.pk, "rendered": False}
-    started = time.perf_counter()
-    renditions = {"public": synthesize(speech_text(article, full=False))}
-    if article.is_gated:
-        renditions["full"] = synthesize(speech_text(article, full=True))
-    stale = [audio.public_file.name, audio.full_file.name] if audio else []
-    audio = audio or ArticleAudio(article=article)
-    audio.made_from = current
-    audio.full_file, audio.full_seconds = None, 0
-    for part, (data, seconds) in renditions.items():
-        field = getattr(audio, f"{part}_file")
-        field.save(f"{article.pk}/{part}-{current[:12]}.mp3", ContentFile(data), save=False)
-        setattr(audio, f"{part}_seconds", round(seconds, 2))
-    audio.save()
-    storage = audio_storage()
-    kept = {audio.public_file.name, audio.full_file.name}
-    for name in stale:
-        if name and name not in kept:
-            storage.delete(name)
-    return {
-        "article": article.pk,
-        "rendered": True,
-        "seconds": {part: round(seconds, 1) for part, (_data, seconds) in renditions.items()},
-        "bytes": {part: len(data) for part, (data, _seconds) in renditions.items()},
-        "took": round(time.perf_counter() - started, 2),
-    }
-
-
-def article_audio_request(*, article, force=False):
-    """Have the background worker (re)make the article's audio once this transaction commits."""
-    from .tasks import render_article_audio
-
-    transaction.on_commit(lambda: render_article_audio.enqueue(article.pk, force=force))

@@ -286,7 +286,8 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        speech_changed = self.refresh_derived_fields()
+        # Read by `signals.article_saved`: the worker reads a published piece again.
+        self.speech_changed = self.refresh_derived_fields()
         image_changed = bool(self.hero_image) and self.hero_renditions.get("source") != self.hero_image.name
         if not self.hero_image:
             self.hero_renditions = {}
@@ -306,9 +307,6 @@ class Article(models.Model):
                 *DERIVED_AIDS,
             }
         super().save(*args, **kwargs)
-        if speech_changed and self.status == self.Status.PUBLISHED:
-            # Its text changed while on the site (or scheduled): the worker reads it again.
-            audio.article_audio_request(article=self)
         if image_changed:
             # Only now is the upload in storage under its final name.
             self.hero_renditions = images.make_renditions(self.hero_image)

@@ -8,20 +8,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from infrastructure import scopes
+from infrastructure.scopes import content_changed
 
 from .models import Article, ReadCount
 
 # Hourly counts older than this are no use to a list of the last day.
 KEEP = timedelta(days=7)
-
-
-def enqueue_drained(totals):
-    """`readcounts.on_drain` listener: hand the drained totals to the background worker."""
-    from .tasks import record_reads
-
-    rows = [[hour, key, count] for hour, counts in totals.items() for key, count in counts.items() if count]
-    if rows:
-        record_reads.enqueue(rows)
 
 
 def _article_pk(key):
@@ -52,6 +44,8 @@ def reads_record(*, counts, now=None):
         added += count
     now = now or timezone.now()
     ReadCount.objects.filter(hour__lt=now - KEEP).delete()
+    if added:
+        content_changed(scopes.READS)  # "Les plus lus" is built again from these
     return added
 
 

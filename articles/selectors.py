@@ -95,7 +95,7 @@ def reading_aids(*, article, full):
     only (as `subscriptions.access.reading_for()` decided): "L'essentiel" and the audio.
     No query: the summary is on the article, the audio came with it (`article_for_page`)."""
     recording = article.audio_for(full=full)
-    seconds = round(recording[1]) if recording else 0
+    seconds = int(recording[1]) if recording else 0  # whole seconds, as players count them
     return {
         "summary": article.summary_for(full=full),
         "checked": article.summary_is_checked,

@@ -1,7 +1,8 @@
 """Retire what a change in the catalogue makes stale, and nothing more (see
-`infrastructure.scopes`): an article's own page and the lists when it is saved, its page
-when its audio is ready; every page when something all pages show changes (a section, a
-source, an author, a tag) or an article leaves the site."""
+`infrastructure.scopes`): an article's own page and the lists when it is saved (and its
+audio, when what a published piece says has changed), its page when its audio is ready;
+every page when something all pages show changes (a section, a source, an author, a tag)
+or an article leaves the site."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -9,10 +10,14 @@ from infrastructure import scopes
 from infrastructure.scopes import content_changed
 
 from .models import Article, ArticleAudio, Author, RelatedArticle, Section, Source, Tag
+from .tasks import article_audio_request
 
 
 def article_saved(sender, instance, **kwargs):
     content_changed(scopes.article(instance.pk), scopes.LISTS)
+    if getattr(instance, "speech_changed", False) and instance.status == Article.Status.PUBLISHED:
+        # What a published (or scheduled) piece says has changed: its audio is stale.
+        article_audio_request(article=instance)
 
 
 def article_links_changed(sender, instance, action, **kwargs):

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from infrastructure import scopes
 from infrastructure.scopes import content_changed
 
-from . import audio
 from .models import Article, ArticleTransition
+from .tasks import article_audio_request
 
 Status = Article.Status
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -108,7 +108,7 @@ def article_publish(*, user, article, at=None, note=""):
         publish_at=publish_at,
     )
     # On the site (or scheduled): the worker reads it aloud, unless its audio is current.
-    audio.article_audio_request(article=article)
+    article_audio_request(article=article)
     return article
 
 

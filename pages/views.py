@@ -29,13 +29,18 @@ from subscriptions.access import FULL, reading_for
 from .reading import reading_of_visit
 
 
-def most_read_context():
+def most_read_context(request):
     """ "Les plus lus", shown on the front page and article pages: one fragment for the
-    whole site (`site_generation`: an article leaving the site retires it), rebuilt every
-    NEWSREADER_MOST_READ_SECONDS. It is a view of reads over time, not of one page's
-    content: a page showing it does not depend on it, and the page cache keeps such a page
-    for its usual minute."""
-    return {"most_read": selectors.most_read, "most_read_seconds": settings.NEWSREADER_MOST_READ_SECONDS}
+    whole site, built again when a batch of reads reaches the database (`scopes.READS`),
+    when an article leaves the site (`scopes.SITE`), and at least every
+    NEWSREADER_MOST_READ_SECONDS. Pages showing it do not declare these scopes: the list is
+    a view of reads over time, and the page cache's minute is fresh enough for it."""
+    generations = scopes.request_generations(request, scopes.SITE, scopes.READS)
+    return {
+        "most_read": selectors.most_read,
+        "most_read_generation": scopes.token(generations),
+        "most_read_seconds": settings.NEWSREADER_MOST_READ_SECONDS,
+    }
 
 
 def home(request):
@@ -44,7 +49,7 @@ def home(request):
     context = {
         "front_page": selectors.front_page,
         "content_generation": scopes.token(generations),
-        **most_read_context(),
+        **most_read_context(request),
     }
     return render(request, "pages/home.html", context)
 
@@ -67,7 +72,7 @@ def article_detail(request, slug, comment_form=None, status=200):
         "body": lambda: selectors.article_body(article=article, full=reading.full),
         "aids": lambda: selectors.reading_aids(article=article, full=reading.full),
         "related": lambda: selectors.related_articles(article=article),
-        **most_read_context(),
+        **most_read_context(request),
         "discussion": discussion(
             user=request.user,
             article=article,
@@ -168,7 +173,7 @@ def article_preview(request, slug):
         "body": lambda: selectors.article_body(article=article, full=True),
         "aids": lambda: selectors.reading_aids(article=article, full=True),
         "related": lambda: selectors.related_articles(article=article),
-        **most_read_context(),
+        **most_read_context(request),
         "discussion": None,
         "content_generation": f"preview-{article.updated_at.timestamp()}",
     }
