@@ -25,6 +25,7 @@ drains its own views; with Redis every process shares the counters and one of th
 """
 
 import hashlib
+import logging
 import re
 import time
 
@@ -45,6 +46,7 @@ KEEP_SECONDS = 2 * 24 * 3600  # counters not drained by then are dropped
 MAX_WINDOWS_PER_DRAIN = 24 * 60
 
 _listeners = []
+logger = logging.getLogger(__name__)
 
 
 def is_real_visit(request):
@@ -146,7 +148,10 @@ def drain_due(*, now=None, everything=False):
     totals = {hour: counts for hour, counts in totals.items() if any(counts.values())}
     if totals:
         for listener in _listeners:
-            listener(totals)
+            try:
+                listener(totals)
+            except Exception:  # a reader's page must not fail for it; these counts are lost
+                logger.exception("Could not hand over drained read counts")
     return totals
 
 
