@@ -4,6 +4,7 @@ audio, when what a published piece says has changed), its page when its audio is
 every page when something all pages show changes (a section, a source, an author, a tag)
 or an article leaves the site."""
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from infrastructure import scopes
@@ -32,6 +33,13 @@ def audio_changed(sender, instance, **kwargs):
     content_changed(scopes.article(instance.article_id))
 
 
+def audio_deleted(sender, instance, **kwargs):
+    """An article gone (or its audio record): its files go too, once that is committed."""
+    names = [field.name for field in (instance.public_file, instance.full_file) if field]
+    storage = instance.public_file.storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+
 def pick_changed(sender, instance, **kwargs):
     content_changed(scopes.article(instance.from_article_id))
 
@@ -45,6 +53,7 @@ post_delete.connect(site_wide_change, sender=Article, dispatch_uid="scopes-artic
 for through in (Article.authors.through, Article.tags.through):
     m2m_changed.connect(article_links_changed, sender=through, dispatch_uid=f"scopes-{through.__name__}")
 post_save.connect(audio_changed, sender=ArticleAudio, dispatch_uid="scopes-audio-save")
+post_delete.connect(audio_deleted, sender=ArticleAudio, dispatch_uid="audio-files-delete")
 post_save.connect(pick_changed, sender=RelatedArticle, dispatch_uid="scopes-pick-save")
 post_delete.connect(pick_changed, sender=RelatedArticle, dispatch_uid="scopes-pick-delete")
 for model in (Author, Section, Source, Tag):

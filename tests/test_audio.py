@@ -2,8 +2,6 @@
 each reader the rendition the access rule gives them, in ranges a player can seek in."""
 
 import io
-import os
-import shutil
 import stat
 
 import pytest
@@ -30,15 +28,10 @@ GATED = [
 
 
 @pytest.fixture
-def voice(settings, tmp_path):
+def voice(settings, tmp_path, speech_tools):
     """espeak-ng behind a wrapper that keeps a copy of each text it is handed, so a test
     can read exactly what the voice was asked to say."""
-    espeak = shutil.which("espeak-ng")
-    if not espeak or not shutil.which("lame"):
-        message = "espeak-ng and lame are needed: `make test` installs them where apt can."
-        if os.environ.get("CI") or os.environ.get("REQUIRE_BROWSER"):
-            pytest.fail(message)
-        pytest.skip(message)
+    espeak = speech_tools
     texts = tmp_path / "texts"
     texts.mkdir()
     wrapper = tmp_path / "espeak-ng"
@@ -252,3 +245,11 @@ def test_backfill_gives_older_articles_their_aids(voice):
     run_worker()
     article.refresh_from_db()
     assert article.summary_public and article.audio_for(full=False)
+
+
+def test_deleting_an_article_deletes_its_audio_files(voice):
+    article = published_and_rendered()
+    storage, names = article.audio.public_file.storage, [article.audio.public_file.name, article.audio.full_file.name]
+    assert all(storage.exists(name) for name in names)
+    article.delete()
+    assert not any(storage.exists(name) for name in names)

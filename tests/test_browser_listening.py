@@ -1,8 +1,6 @@
 """Listening in a real browser: the recorded audio with its duration once the worker has
 made it, and the browser's own voice until then."""
 
-import shutil
-
 import pytest
 from django.core.management import call_command
 
@@ -16,9 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 BODY = "\n\n".join(f"Le paragraphe numéro {n} raconte la rénovation des écoles de la ville." for n in range(1, 7))
 
 
-def test_reader_listens_to_the_recorded_article(page):
-    if not shutil.which("espeak-ng"):
-        pytest.skip("espeak-ng is missing: `make test` installs it where apt can.")
+def test_reader_listens_to_the_recorded_article(page, speech_tools):
     article = ArticleFactory(title="Les écoles rénovées", body=BODY, access=Article.Access.SUBSCRIBERS)
     call_command("db_worker", batch=True, verbosity=0)
     article.refresh_from_db()
