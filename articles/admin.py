@@ -14,10 +14,13 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from infrastructure.admin import RecordAdmin
+from infrastructure.ratelimit import allow
 
 from . import workflow
 from .models import Article, ArticleTransition, Author, RelatedArticle, Section, Source, Tag
-from .rendering import count_words, plain_text, render_markdown
+from .rendering import MAX_BODY_LENGTH, count_words, plain_text, render_markdown
+
+PREVIEWS_PER_MINUTE = 60  # the panel asks 400 ms after the editor stops typing
 
 
 @admin.register(Source)
@@ -129,6 +132,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and workflow.can_publish(request.user)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["max_length"] = MAX_BODY_LENGTH
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -258,10 +266,20 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     def markdown_preview(self, request):
-        """The body as readers will see it, with its word count, for the editor's side panel."""
+        """The body as readers will see it, with its word count, for the editor's side panel.
+
+        Called as the editor types: bounded like every rendering, and per account, so that
+        one session cannot keep the server busy (the panel keeps its last preview meanwhile).
+        """
         if not self.has_add_permission(request) and not self.has_change_permission(request):
             raise PermissionDenied
-        html = render_markdown(request.POST.get("body", ""))
+        if not allow(f"markdown-preview:{request.user.pk}", limit=PREVIEWS_PER_MINUTE, seconds=60):
+            return JsonResponse({"errors": [_("Trop d'aperçus demandés : réessayez dans une minute.")]}, status=429)
+        body = request.POST.get("body", "")
+        if len(body) > MAX_BODY_LENGTH:
+            message = _("Le texte compte %(count)s caractères : %(limit)s au plus.")
+            return JsonResponse({"errors": [message % {"count": len(body), "limit": MAX_BODY_LENGTH}]}, status=400)
+        html = render_markdown(body)
         words = count_words(plain_text(html))
         return JsonResponse({"html": html, "words": words, "minutes": max(1, round(words / 230))})
 
