@@ -3,7 +3,7 @@ import difflib
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -289,8 +289,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
         versions = article.history.all()
-        newer = get_object_or_404(versions, pk=request.GET.get("b")) if request.GET.get("b") else versions.first()
-        older = get_object_or_404(versions, pk=request.GET.get("a")) if request.GET.get("a") else newer.prev_record
+        newer = _version(versions, request.GET["b"]) if request.GET.get("b") else versions.first()
+        older = _version(versions, request.GET["a"]) if request.GET.get("a") else newer.prev_record
         changes = []
         if older and newer:
             for change in newer.diff_against(older).changes:
@@ -308,6 +308,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
             "opts": self.opts,
         }
         return render(request, "admin/articles/article/compare.html", context)
+
+
+def _version(versions, value):
+    """One saved version by the id in the query string; anything else is a 404."""
+    if not value.isdecimal() or not 0 < int(value) < 2**63:
+        raise Http404("No such version")
+    return get_object_or_404(versions, pk=int(value))
 
 
 @admin.register(ArticleTransition)
