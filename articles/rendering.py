@@ -62,9 +62,7 @@ def sanitize_html(html, *, link_rel="noopener noreferrer"):
 def render_markdown(text):
     """Render an article body written in Markdown to sanitized HTML, in time proportional
     to its length (`Limits`)."""
-    html = markdown.markdown(
-        text or "", extensions=["extra", "sane_lists", "smarty", Limits()], output_format="html"
-    )
+    html = markdown.markdown(text or "", extensions=["extra", "sane_lists", "smarty", Limits()], output_format="html")
     return sanitize_html(html)
 
 

@@ -195,4 +195,6 @@ def can_edit(*, user, comment, now=None):
 
 
 def can_delete(*, user, comment):
-    return _is_author(user, comment) and comment.status != Comment.Status.DELETED and can_see(user=user, comment=comment)
+    return (
+        _is_author(user, comment) and comment.status != Comment.Status.DELETED and can_see(user=user, comment=comment)
+    )

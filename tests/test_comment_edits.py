@@ -38,7 +38,8 @@ def test_banned_and_suspended_readers_cannot_edit(client, comment, standing):
     client.force_login(comment.author)
     page = client.get(f"/commentaires/{comment.pk}/modifier/", follow=True)
     assert 'name="text"' not in page.content.decode()
-    assertContains(page, "Vous ne pouvez pas commenter jusqu" if "suspended_until" in standing else "ne peut plus publier")
+    refusal = "Vous ne pouvez pas commenter jusqu" if "suspended_until" in standing else "ne peut plus publier"
+    assertContains(page, refusal)
     edit(client, comment, "Nouvelle version")
     comment.refresh_from_db()
     assert comment.body == ORIGINAL
