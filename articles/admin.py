@@ -254,7 +254,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         a version is shown (compared with today's text) and restored only by an editor,
         through the recorded workflow step."""
         article = self._article_with_versions(request, object_id)
-        version = get_object_or_404(article.history.all(), history_id=version_id)
+        version = _version(article.history.all(), version_id)
         if request.method != "POST":
             return HttpResponseRedirect(
                 reverse("admin:articles_article_compare", args=[article.pk]) + f"?a={version.history_id}"
@@ -272,7 +272,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     def _article_with_versions(self, request, object_id):
-        article = get_object_or_404(self.get_queryset(request), pk=object_id)
+        article = get_object_or_404(self.get_queryset(request), pk=_identifier(object_id))
         if not workflow.may_see_versions(request.user, article):
             raise PermissionDenied
         return article
@@ -349,11 +349,16 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return render(request, "admin/articles/article/compare.html", context)
 
 
+def _identifier(value):
+    """An article's or a version's id from the address or the query string; anything else
+    ("abc", a number past the database's integers) is a 404, not a 500."""
+    if not str(value).isdecimal() or not 0 < int(value) < 2**63:
+        raise Http404("No such id")
+    return int(value)
+
+
 def _version(versions, value):
-    """One saved version by the id in the query string; anything else is a 404."""
-    if not value.isdecimal() or not 0 < int(value) < 2**63:
-        raise Http404("No such version")
-    return get_object_or_404(versions, pk=int(value))
+    return get_object_or_404(versions, pk=_identifier(value))
 
 
 def _posted_moment(value):

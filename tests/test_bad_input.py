@@ -85,3 +85,12 @@ def test_an_admin_action_on_a_nul_id_changes_nothing(admin_client):
     assert response.status_code in (200, 302, 400)
     article.refresh_from_db()
     assert article.is_published()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["{pk}/history/abc/", "{pk}/history/" + HUGE + "/", "abc/history/", "abc/history/1/", HUGE + "/history/"],
+)
+def test_version_pages_with_ids_that_are_not_versions_are_a_404(admin_client, path):
+    article = ArticleFactory()
+    assert admin_client.get("/admin/articles/article/" + path.format(pk=article.pk)).status_code in (302, 404)
