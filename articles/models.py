@@ -174,7 +174,7 @@ class Article(models.Model):
     excerpt = models.TextField(editable=False, blank=True)
     word_count = models.PositiveIntegerField(editable=False, default=0)
 
-    hero_image = models.ImageField(
+    hero_image = images.AcceptedImageField(
         _("image principale"),
         upload_to="heroes/%Y/%m/",
         blank=True,
