@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from infrastructure.admin import RecordAdmin
+from infrastructure.ratelimit import allow
 
 from . import aids, services, workflow
 from .models import (
@@ -30,7 +31,15 @@ from .models import (
     Source,
     Tag,
 )
-from .rendering import count_words, plain_text, render_markdown
+from .rendering import MAX_BODY_LENGTH, count_words, plain_text, render_markdown
+
+PREVIEWS_PER_MINUTE = 60  # the panel asks 400 ms after the editor stops typing
+
+
+BODY_TOO_COMPLEX = _(
+    "La mise en forme de ce texte prenait trop de temps : il est affiché en paragraphes simples. "
+    "Simplifiez sa mise en forme (balises HTML, titres, abréviations)."
+)
 
 
 @admin.register(Source)
@@ -174,6 +183,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and workflow.can_publish(request.user)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["max_length"] = MAX_BODY_LENGTH
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         # Scheduling is an editor's decision, and once a piece is published its time moves
@@ -186,6 +200,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        if getattr(obj, "body_shown_as_plain_text", False):
+            self.message_user(request, BODY_TOO_COMPLEX, messages.WARNING)
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location)
@@ -383,7 +399,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         a version is shown (compared with today's text) and restored only by an editor,
         through the recorded workflow step."""
         article = self._article_with_versions(request, object_id)
-        version = get_object_or_404(article.history.all(), history_id=version_id)
+        version = _version(article.history.all(), version_id)
         if request.method != "POST":
             return HttpResponseRedirect(
                 reverse("admin:articles_article_compare", args=[article.pk]) + f"?a={version.history_id}"
@@ -401,7 +417,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     def _article_with_versions(self, request, object_id):
-        article = get_object_or_404(self.get_queryset(request), pk=object_id)
+        article = get_object_or_404(self.get_queryset(request), pk=_identifier(object_id))
         if not workflow.may_see_versions(request.user, article):
             raise PermissionDenied
         return article
@@ -440,19 +456,32 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     def markdown_preview(self, request):
-        """The body as readers will see it, with its word count, for the editor's side panel."""
+        """The body as readers will see it, with its word count, for the editor's side panel.
+
+        Called as the editor types: bounded like every rendering, and per account, so that
+        one session cannot keep the server busy (the panel keeps its last preview meanwhile).
+        """
         if not self.has_add_permission(request) and not self.has_change_permission(request):
             raise PermissionDenied
-        html = render_markdown(request.POST.get("body", ""))
+        if not allow(f"markdown-preview:{request.user.pk}", limit=PREVIEWS_PER_MINUTE, seconds=60):
+            return JsonResponse({"errors": [_("Trop d'aperçus demandés : réessayez dans une minute.")]}, status=429)
+        body = request.POST.get("body", "")
+        if len(body) > MAX_BODY_LENGTH:
+            message = _("Le texte compte %(count)s caractères : %(limit)s au plus.")
+            return JsonResponse({"errors": [message % {"count": len(body), "limit": MAX_BODY_LENGTH}]}, status=400)
+        html = render_markdown(body)
         words = count_words(plain_text(html))
-        return JsonResponse({"html": html, "words": words, "minutes": max(1, round(words / 230))})
+        answer = {"html": str(html), "words": words, "minutes": max(1, round(words / 230))}
+        if html.fell_back:
+            answer["errors"] = [str(BODY_TOO_COMPLEX)]
+        return JsonResponse(answer)
 
     def compare_view(self, request, pk):
         """Two saved versions side by side: what changed, field by field."""
         article = self._article_with_versions(request, pk)
         versions = article.history.all()
-        newer = get_object_or_404(versions, pk=request.GET.get("b")) if request.GET.get("b") else versions.first()
-        older = get_object_or_404(versions, pk=request.GET.get("a")) if request.GET.get("a") else newer.prev_record
+        newer = _version(versions, request.GET["b"]) if request.GET.get("b") else versions.first()
+        older = _version(versions, request.GET["a"]) if request.GET.get("a") else newer.prev_record
         changes = []
         if older and newer:
             for change in newer.diff_against(older).changes:
@@ -471,6 +500,18 @@ class ArticleAdmin(SimpleHistoryAdmin):
             "opts": self.opts,
         }
         return render(request, "admin/articles/article/compare.html", context)
+
+
+def _identifier(value):
+    """An article's or a version's id from the address or the query string; anything else
+    ("abc", a number past the database's integers) is a 404, not a 500."""
+    if not str(value).isdecimal() or not 0 < int(value) < 2**63:
+        raise Http404("No such id")
+    return int(value)
+
+
+def _version(versions, value):
+    return get_object_or_404(versions, pk=_identifier(value))
 
 
 def _posted_moment(value):

@@ -53,6 +53,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "infrastructure.middleware.BadInputMiddleware",
     # Outside the page cache, so that a page served from it still counts as a read.
     "infrastructure.readcounts.ReadCountingMiddleware",
     "infrastructure.middleware.AnonymousPageCacheMiddleware",
@@ -135,6 +136,7 @@ LOGIN_REDIRECT_URL = "accounts:dashboard"
 
 # django-allauth: the email address is the login; usernames are never shown.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
