@@ -17,6 +17,7 @@ from django.http import HttpResponse
 GENERATION_KEY = "pages:generation"
 # Only pages that exist: a 404 for a scheduled article must not outlive its publication time.
 CACHEABLE_STATUS = {200}
+OFFLINE_GENERATION_SECONDS = 10
 
 
 def invalidate_pages():
@@ -30,6 +31,10 @@ def current_generation():
     if generation is None:
         cache.add(GENERATION_KEY, time.time_ns(), None)
         generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # The shared cache does not answer (see redis_cache): no process can hear of a
+        # change, so fragments live for at most OFFLINE_GENERATION_SECONDS.
+        return f"offline-{int(time.time() // OFFLINE_GENERATION_SECONDS)}"
     return generation
 
 

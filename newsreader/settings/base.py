@@ -95,16 +95,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set (production), process memory otherwise.
+# Cache: Redis when REDIS_URL is set (production), process memory otherwise. Redis only
+# accelerates: if it goes away, pages render uncached and the log says so (redis_cache.py).
 REDIS_URL = env_str("REDIS_URL")
+
+
+def shared_cache(url):
+    """The shared cache's settings for a Redis at `url`."""
+    return {"BACKEND": "newsreader.redis_cache.ResilientRedisCache", "LOCATION": url, "KEY_PREFIX": "newsreader"}
+
+
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "newsreader",
-        }
-    }
+    CACHES = {"default": shared_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Reader-independent fragments live in each process; the shared content generation
