@@ -2,7 +2,7 @@
 
 Environment variables (all documented in README.md):
 DJANGO_SECRET_KEY, DJANGO_DEBUG, DJANGO_ALLOWED_HOSTS, DJANGO_CSRF_TRUSTED_ORIGINS,
-DATABASE_URL, REDIS_URL, EMAIL_URL, DEFAULT_FROM_EMAIL, DJANGO_ADMIN_PATH,
+DATABASE_URL, DATABASE_REPLICA_URL, REDIS_URL, EMAIL_URL, DEFAULT_FROM_EMAIL, DJANGO_ADMIN_PATH,
 NEWSREADER_ADS_EVERY, NEWSREADER_PAGE_CACHE_SECONDS.
 """
 
@@ -48,6 +48,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsreader.replica.ReadYourWritesMiddleware",
     "newsreader.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -93,6 +94,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# A streaming replica, when there is one, takes the readers' page views (see replica.py).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2}
+DATABASE_ROUTERS = ["newsreader.replica.PrimaryReplicaRouter"]
+NEWSREADER_READ_FROM_REPLICA = bool(DATABASE_REPLICA_URL)
+# Past this lag (seconds) the replica is left aside and reads go to the primary.
+NEWSREADER_REPLICA_MAX_LAG_SECONDS = env_int("NEWSREADER_REPLICA_MAX_LAG_SECONDS", 5)
+# After a write, the reader reads from the primary for this long (sees their own comment).
+NEWSREADER_READ_YOUR_WRITES_SECONDS = env_int("NEWSREADER_READ_YOUR_WRITES_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (production), process memory otherwise. Redis only
