@@ -8,7 +8,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 
-.PHONY: install system-deps messages run test test-postgres lint format bench clean
+.PHONY: install system-deps messages run test test-postgres lint format bench cluster cluster-stop loadtest clean
 
 install: $(STAMP)
 
@@ -53,6 +53,19 @@ format: install
 
 bench: install messages
 	$(PY) scripts/bench.py
+
+# The production topology on loopback (deploy/README.md): nginx, gunicorn nodes with their
+# workers, PostgreSQL primary and replica, Redis. Optional tooling, never run by CI.
+cluster: install messages
+	@scripts/system-deps cluster
+	$(PY) scripts/cluster.py start --nodes $${NODES:-2}
+
+cluster-stop:
+	$(PY) scripts/cluster.py stop
+
+# Bounded (LOADTEST_SECONDS, default 120): kills a node, stops the replica, restarts Redis.
+loadtest: install
+	$(PY) scripts/loadtest.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

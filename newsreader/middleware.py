@@ -1,6 +1,7 @@
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
@@ -31,7 +32,15 @@ class AnonymousPageCacheMiddleware:
             patch_cache_control(response, private=True)
             patch_vary_headers(response, ["Cookie"])
         elif seconds and anonymous and page_cache.response_is_shareable(request, response):
-            patch_cache_control(response, public=True, max_age=seconds)
+            # Shared caches (the edge) may serve it a little past its time while one request
+            # rebuilds it, and for a day if the site cannot answer at all.
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=seconds,
+                stale_while_revalidate=seconds,
+                stale_if_error=settings.NEWSREADER_STALE_IF_ERROR_SECONDS,
+            )
             patch_vary_headers(response, ["Cookie"])
             page_cache.store(request, response, seconds)
             response["X-Page-Cache"] = "miss"
@@ -56,3 +65,22 @@ class StaffMultiFactorMiddleware:
             messages.warning(request, _("Activez la double authentification pour accéder à l'administration."))
             return redirect("mfa_index")
         return self.get_response(request)
+
+
+class LanguageFromAddressMiddleware(LocaleMiddleware):
+    """Django's locale middleware, without its `Vary: Accept-Language`.
+
+    Here the address alone says the language (French unprefixed, English under /en/):
+    the browser's Accept-Language never changes a page, so announcing it would only split
+    every shared cache into one copy per browser setting.
+    """
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        if response.has_header("Vary"):
+            kept = [v.strip() for v in response["Vary"].split(",") if v.strip().lower() != "accept-language"]
+            if kept:
+                response["Vary"] = ", ".join(kept)
+            else:
+                del response["Vary"]
+        return response

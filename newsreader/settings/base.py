@@ -51,7 +51,7 @@ MIDDLEWARE = [
     "newsreader.replica.ReadYourWritesMiddleware",
     "newsreader.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "newsreader.middleware.LanguageFromAddressMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -222,6 +222,8 @@ NEWSREADER_COMMENT_RATE_LIMITS = [(1, 10), (30, 3600)]
 NEWSREADER_FREE_ARTICLES_PER_MONTH = env_int("NEWSREADER_FREE_ARTICLES_PER_MONTH", 3)
 # Anonymous pages are cached whole for this long (0 turns the page cache off).
 NEWSREADER_PAGE_CACHE_SECONDS = env_int("NEWSREADER_PAGE_CACHE_SECONDS", 60)
+# How long a shared cache (the edge) may keep serving a page when the site cannot answer.
+NEWSREADER_STALE_IF_ERROR_SECONDS = env_int("NEWSREADER_STALE_IF_ERROR_SECONDS", 24 * 60 * 60)
 NEWSREADER_APP_STORE_URL = env_str("NEWSREADER_APP_STORE_URL", "https://apps.apple.com/fr/")
 NEWSREADER_PLAY_STORE_URL = env_str("NEWSREADER_PLAY_STORE_URL", "https://play.google.com/store/apps")
 
