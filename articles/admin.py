@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from newsreader.admin import RecordAdmin
+from infrastructure.admin import RecordAdmin
 
 from . import workflow
 from .models import Article, ArticleTransition, Author, RelatedArticle, Section, Source, Tag

@@ -1,8 +1,9 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -101,18 +102,36 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
     def for_cards(self):
-        """What a list item shows, fetched in the list's own query."""
-        return self.select_related("source", "section").with_comment_count()
-
-    def with_comment_count(self):
-        from comments.models import Comment
-
-        visible = Comment.objects.filter(article=OuterRef("pk")).visible()
-        count = visible.order_by().values("article").annotate(n=Count("pk")).values("n")
-        return self.annotate(comment_count=Coalesce(Subquery(count), 0))
+        """What a list item shows, fetched in the list's own query (never the body: a card
+        shows the stored excerpt, and lists must not drag whole texts through sorts)."""
+        return self.select_related("source", "section").defer("body", "body_html")
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
+
+    def next_publication_time(self):
+        """When the next scheduled article appears (None if none is scheduled)."""
+        return self.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
+
+
+@dataclass(frozen=True)
+class PublicView:
+    """What any public channel (a list, the related items, meta tags, JSON-LD, feeds,
+    search, sitemaps, newsletters) may show of a piece to someone not entitled to it.
+
+    For a public piece that is the whole text; for a gated one the standfirst and the
+    teaser paragraphs, never a word more.
+    """
+
+    title: str
+    kicker: str
+    standfirst: str
+    teaser_blocks: tuple  # sanitized HTML blocks everyone may read
+    text: str  # the plain text of the standfirst and those blocks
+    excerpt: str  # about 100 words of that text, ending with "…" when the piece goes on
+    image: object  # the hero image (an ImageFieldFile, possibly empty)
+    image_alt: str
+    is_gated: bool
 
 
 class Article(models.Model):
@@ -182,6 +201,8 @@ class Article(models.Model):
         related_name="+",
     )
 
+    comment_count = models.PositiveIntegerField(_("commentaires publiés"), default=0, editable=False)
+
     access = models.CharField(_("accès"), max_length=12, choices=Access, default=Access.PUBLIC)
     teaser_paragraphs = models.PositiveSmallIntegerField(
         _("paragraphes offerts"),
@@ -207,7 +228,7 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["body_html", "excerpt", "word_count", "hero_renditions", "updated_at"],
+        excluded_fields=["body_html", "excerpt", "word_count", "hero_renditions", "updated_at", "comment_count"],
         verbose_name=_("version d'article"),
         verbose_name_plural=_("versions d'articles"),
     )
@@ -230,6 +251,12 @@ class Article(models.Model):
         image_changed = bool(self.hero_image) and self.hero_renditions.get("source") != self.hero_image.name
         if not self.hero_image:
             self.hero_renditions = {}
+        if kwargs.get("update_fields") is None and not self._state.adding:
+            # The comment count belongs to the discussion, which keeps it current: a form
+            # loaded before a comment arrived must not write its stale count back.
+            kwargs["update_fields"] = {
+                field.attname for field in self._meta.concrete_fields if not field.primary_key
+            } - {"comment_count"}
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {
                 *kwargs["update_fields"],
@@ -287,20 +314,51 @@ class Article(models.Model):
         return split_blocks(self.body_html)
 
     @property
+    def teaser_block_count(self):
+        """How many body blocks everyone may read: all of a public piece; of a gated one the
+        first `teaser_paragraphs` paragraphs (with the headings among them), and never the
+        whole text, whatever the number says."""
+        blocks = self.body_blocks
+        if not self.is_gated:
+            return len(blocks)
+        paragraphs = [index for index, block in enumerate(blocks) if block.startswith("<p")]
+        shown = min(self.teaser_paragraphs, max(0, len(paragraphs) - 1))
+        return paragraphs[shown - 1] + 1 if shown else 0
+
+    @cached_property
+    def public_view(self):
+        """The one answer to "what may a public channel show of this piece"."""
+        blocks = tuple(self.body_blocks[: self.teaser_block_count])
+        text = " ".join(part for part in [self.standfirst.strip(), plain_text(" ".join(blocks))] if part)
+        goes_on = self.is_gated or len(text.split()) > settings.NEWSREADER_EXCERPT_WORDS
+        excerpt = truncate_words(text, settings.NEWSREADER_EXCERPT_WORDS, ellipsis=goes_on)
+        return PublicView(
+            title=self.title,
+            kicker=self.kicker,
+            standfirst=self.standfirst,
+            teaser_blocks=blocks,
+            text=text,
+            excerpt=excerpt,
+            image=self.hero_image,
+            image_alt=self.hero_alt,
+            is_gated=self.is_gated,
+        )
+
+    @property
     def reading_minutes(self):
         return max(1, round(self.word_count / 230))
 
     def refresh_derived_fields(self):
         """Render the body once, on save, and derive what lists need from it.
 
-        A gated piece's excerpt is drawn from its standfirst alone, so no list, feed or
-        snippet can carry text meant for subscribers.
+        The excerpt comes from `public_view`, so no list, feed or snippet can carry text
+        meant for subscribers.
         """
         self.body_html = render_markdown(self.body)
         self.word_count = count_words(plain_text(self.body_html))
-        words = settings.NEWSREADER_EXCERPT_WORDS
-        source = self.standfirst if self.is_gated else f"{self.standfirst} {plain_text(self.body_html)}"
-        self.excerpt = truncate_words(source.strip(), words)
+        for derived in ("body_blocks", "public_view"):
+            self.__dict__.pop(derived, None)
+        self.excerpt = self.public_view.excerpt
 
 
 class RelatedArticle(models.Model):

@@ -1,6 +1,6 @@
 """The section menu every page shows, cached so that it costs no query per page."""
 
-from newsreader.page_cache import remember
+from infrastructure.page_cache import remember
 
 
 def navigation_sections(*, generation):

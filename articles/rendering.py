@@ -112,12 +112,15 @@ def plain_text(html):
     return _SPACE.sub(" ", unescape(_TAG.sub(" ", html))).strip()
 
 
-def truncate_words(text, count):
-    """Cut at a word boundary; an ellipsis says the text goes on."""
+def truncate_words(text, count, *, ellipsis=None):
+    """Cut at a word boundary; an ellipsis says the text goes on (by default: when it was cut;
+    `ellipsis=True` for a text that continues beyond what is given)."""
     words = text.split()
-    if len(words) <= count:
-        return " ".join(words)
-    return " ".join(words[:count]).rstrip(",;:.!?—–-") + "…"
+    cut = len(words) > count
+    shown = " ".join(words[:count])
+    if ellipsis or (ellipsis is None and cut):
+        return shown.rstrip(",;:.!?—–-… ") + "…" if shown else ""
+    return shown
 
 
 def count_words(text):

@@ -1,39 +1,40 @@
 """Reads: what each public page shows, each fetched in a fixed number of queries."""
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from newsreader.page_cache import remember
-
 from .models import Article, RelatedArticle
 from .workflow import can_publish
 
 FRONT_PAGE_PER_SECTION = 4
 FRONT_PAGE_LATEST = 6
+ARTICLE_SECONDS = 120
 
 
-def article_for_page(*, slug, generation):
+def article_for_page(*, slug, generation, article_generation):
     """A published article with everything its page shows about it, or a 404.
 
-    Kept in the cache under the content generation, so that a signed-in reader's page
-    (which the page cache never serves) does not query it again; any change in the
-    newsroom retires it at once.
+    Kept in this process's fragment cache under the site's `generation` and, checked on
+    every use, the generation of the article's own scope (`article_generation(pk)`): a
+    signed-in reader's page (which the page cache never serves) does not query it again,
+    and any change to the article retires it at once.
     """
-
-    def fetch():
-        queryset = (
-            Article.objects.published()
-            .select_related("source", "section")
-            .prefetch_related("authors", "tags")
-            .with_comment_count()
-        )
-        return get_object_or_404(queryset, slug=slug)
-
-    return remember(f"article-page:{slug}", fetch, generation=generation)
+    fragments = caches["fragments"]
+    key = f"article-page:{slug}:{generation}"
+    cached = fragments.get(key)
+    if cached is not None:
+        article, built_under = cached
+        if article_generation(article.pk) == built_under:
+            return article
+    queryset = Article.objects.published().select_related("source", "section").prefetch_related("authors", "tags")
+    article = get_object_or_404(queryset, slug=slug)
+    fragments.set(key, (article, article_generation(article.pk)), ARTICLE_SECONDS)
+    return article
 
 
 def article_for_preview(*, slug, user):
@@ -43,7 +44,7 @@ def article_for_preview(*, slug, user):
     queryset = Article.objects.select_related("source", "section").prefetch_related("authors", "tags")
     if not can_publish(user):
         queryset = queryset.filter(created_by=user)
-    return get_object_or_404(queryset.with_comment_count(), slug=slug)
+    return get_object_or_404(queryset, slug=slug)
 
 
 def related_articles(*, article, limit=None):
@@ -72,28 +73,16 @@ def related_articles(*, article, limit=None):
     )
 
 
-def article_body(*, article, reading):
+def article_body(*, article, full):
     """The text this reader receives, as (block, ad slot after it) pairs in two parts: what
-    everyone may read, and the rest, which is only ever built for a reader entitled to it."""
+    everyone may read (`Article.public_view`), and the rest, which is only ever built for a
+    reader entitled to it (`full`)."""
     blocks = article.body_blocks
-    cut = teaser_length(blocks, paragraphs=article.teaser_paragraphs)
-    if not reading.full:
+    cut = article.teaser_block_count
+    if not full:
         return {"free": body_with_ad_slots(blocks=blocks[:cut]), "gated": []}
     pairs = body_with_ad_slots(blocks=blocks)
-    if not article.is_gated:
-        return {"free": pairs, "gated": []}
     return {"free": pairs[:cut], "gated": pairs[cut:]}
-
-
-def teaser_length(blocks, *, paragraphs):
-    """How many blocks make the first N paragraphs (with the headings among them)."""
-    seen = 0
-    for index, block in enumerate(blocks):
-        if block.startswith("<p"):
-            seen += 1
-            if seen >= paragraphs:
-                return index + 1
-    return len(blocks)
 
 
 def body_with_ad_slots(*, blocks, every=None):

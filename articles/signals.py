@@ -1,16 +1,41 @@
-"""Keep cached navigation and anonymous pages fresh when the newsroom changes content."""
+"""Retire what a change in the catalogue makes stale, and nothing more (see
+`infrastructure.scopes`): an article's own page and the lists when it is saved; every
+page when something all pages show changes (a section, a source, an author, a tag) or an
+article leaves the site."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from newsreader.page_cache import invalidate_pages
+from infrastructure import scopes
+from infrastructure.scopes import content_changed
 
-from .models import Article, Author, Section, Source, Tag
-
-
-def content_changed(sender, **kwargs):
-    invalidate_pages()
+from .models import Article, Author, RelatedArticle, Section, Source, Tag
 
 
-for model in (Article, Author, Section, Source, Tag):
-    post_save.connect(content_changed, sender=model, dispatch_uid=f"pages-{model.__name__}-save")
-    post_delete.connect(content_changed, sender=model, dispatch_uid=f"pages-{model.__name__}-delete")
+def article_saved(sender, instance, **kwargs):
+    content_changed(scopes.article(instance.pk), scopes.LISTS)
+
+
+def article_links_changed(sender, instance, action, **kwargs):
+    if action.startswith("post_") and isinstance(instance, Article):
+        content_changed(scopes.article(instance.pk), scopes.LISTS)
+    elif action.startswith("post_"):  # an author or tag gained or lost articles
+        content_changed(scopes.SITE)
+
+
+def pick_changed(sender, instance, **kwargs):
+    content_changed(scopes.article(instance.from_article_id))
+
+
+def site_wide_change(sender, **kwargs):
+    content_changed(scopes.SITE)
+
+
+post_save.connect(article_saved, sender=Article, dispatch_uid="scopes-article-save")
+post_delete.connect(site_wide_change, sender=Article, dispatch_uid="scopes-article-delete")
+for through in (Article.authors.through, Article.tags.through):
+    m2m_changed.connect(article_links_changed, sender=through, dispatch_uid=f"scopes-{through.__name__}")
+post_save.connect(pick_changed, sender=RelatedArticle, dispatch_uid="scopes-pick-save")
+post_delete.connect(pick_changed, sender=RelatedArticle, dispatch_uid="scopes-pick-delete")
+for model in (Author, Section, Source, Tag):
+    post_save.connect(site_wide_change, sender=model, dispatch_uid=f"scopes-{model.__name__}-save")
+    post_delete.connect(site_wide_change, sender=model, dispatch_uid=f"scopes-{model.__name__}-delete")

@@ -9,6 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from infrastructure import scopes
+from infrastructure.scopes import content_changed
+
 from .models import Article, ArticleTransition
 
 Status = Article.Status
@@ -62,6 +65,9 @@ def _move(*, user, article, to_status, allowed_from, note="", publish_at=None):
         fields.append("published_at")
     article.save(update_fields=fields)
     transition.save()
+    if transition.from_status == Status.PUBLISHED and to_status != Status.PUBLISHED:
+        # Gone from the site: out of every list, related sidebar and page that links to it.
+        content_changed(scopes.SITE)
     return article
 
 

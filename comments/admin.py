@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from newsreader.admin import RecordAdmin
+from infrastructure.admin import RecordAdmin
 
 from . import services
 from .models import (

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
-from subscriptions.access import is_subscriber
+from subscriptions.access import Reason, is_subscriber, reading_for
 
 from .models import Comment, CommenterStanding, ModerationSettings
 
@@ -50,8 +50,12 @@ def comments_closed(article, rules, now=None):
     return None
 
 
-def can_comment(*, user, article, rules=None, now=None):
-    """Whether this person may post under this article now, and if not, why."""
+def can_comment(*, user, article, rules=None, reading=None, now=None):
+    """Whether this person may post under this article now, and if not, why.
+
+    Only a reader who may read the piece in full may discuss it (`reading`, the access
+    rule's answer, is asked for when not given): anyone else is offered what would open it.
+    """
     rules = rules or ModerationSettings.current()
     closed = comments_closed(article, rules, now)
     if closed:
@@ -68,6 +72,9 @@ def can_comment(*, user, article, rules=None, now=None):
         return Permission(allowed=False, refusal=Refusal.BANNED)
     if standing and standing.is_suspended(now):
         return Permission(allowed=False, refusal=Refusal.SUSPENDED, until=standing.suspended_until)
+    reading = reading or reading_for(user=user, article=article)
+    if not reading.full:
+        return Permission(allowed=False, refusal=Refusal.LOGIN if reading.reason == Reason.LOGIN else Refusal.SUBSCRIBE)
     if article.comments_mode == Article.CommentsMode.SUBSCRIBERS and not (user.is_staff or is_subscriber(user)):
         return Permission(allowed=False, refusal=Refusal.SUBSCRIBE)
     return ALLOWED

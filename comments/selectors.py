@@ -8,7 +8,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 
-from newsreader.page_cache import remember
+from infrastructure.page_cache import remember
 
 from . import rules
 from .forms import DEFAULT_SORT, SORTS, CommentForm
@@ -18,7 +18,8 @@ PAGE_SIZE = 20
 
 
 def moderation_settings(*, generation):
-    """The rules, cached with the content generation (saving them bumps it)."""
+    """The rules, cached under the generation of the scopes the page depends on (which
+    include the moderation scope that saving them retires)."""
     return remember("moderation-settings", ModerationSettings.current, generation=generation)
 
 
@@ -75,11 +76,12 @@ def commenter(*, user):
     )
 
 
-def discussion(*, user, article, generation, sort=None, page=None, form=None):
-    """Everything the comments section of an article page shows to this reader."""
+def discussion(*, user, article, reading, generation, sort=None, page=None, form=None):
+    """Everything the comments section of an article page shows to this reader, who reads
+    the piece as `reading` says (the access rule's answer for this visit)."""
     settings = moderation_settings(generation=generation)
     permission = rules.can_comment(
-        user=commenter(user=user) if user.is_authenticated else user, article=article, rules=settings
+        user=commenter(user=user) if user.is_authenticated else user, article=article, rules=settings, reading=reading
     )
     page = page_number(page)
     sort = sort if sort in SORTS else DEFAULT_SORT

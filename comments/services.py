@@ -6,11 +6,15 @@ e-mail to the background worker; views only parse input and call one of these.
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from newsreader.ratelimit import allow
+from articles.models import Article
+from infrastructure import scopes
+from infrastructure.ratelimit import allow
+from infrastructure.scopes import content_changed
 
 from . import rules, tasks
 from .models import Comment, CommenterStanding, ModerationLog, ModerationSettings, Recommendation, Report
@@ -109,7 +113,7 @@ def comment_recommend(*, user, comment):
                 return True  # the same reader clicked twice at once: counted once
             Comment.objects.filter(pk=comment.pk).update(recommend_count=F("recommend_count") + 1)
             recommended = True
-    _content_changed()
+    _thread_changed(comment)
     return recommended
 
 
@@ -124,7 +128,8 @@ def comment_report(*, user, comment, reason, note=""):
     comment.refresh_from_db(fields=["report_count", "status"])
     threshold = ModerationSettings.current().reports_before_hold
     if threshold and comment.report_count >= threshold and comment.status == Comment.Status.PUBLISHED:
-        Comment.objects.filter(pk=comment.pk).update(status=Comment.Status.PENDING)
+        comment.status = Comment.Status.PENDING
+        comment.save(update_fields=["status"])
         ModerationLog.objects.create(
             actor=None,
             action=ModerationLog.Action.HOLD,
@@ -132,7 +137,6 @@ def comment_report(*, user, comment, reason, note=""):
             target_id=comment.author_id,
             reason=_("%(count)s signalements") % {"count": comment.report_count},
         )
-        _content_changed()
 
 
 # Moderators' decisions ---------------------------------------------------------------
@@ -216,7 +220,13 @@ def _notify_reply(comment):
         transaction.on_commit(lambda: tasks.notify_reply.enqueue(comment.pk))
 
 
-def _content_changed():
-    from newsreader.page_cache import invalidate_pages
+def article_comment_count_refresh(*, article_id):
+    """Count the article's published comments again (the count cards and pages show)."""
+    visible = Comment.objects.visible().filter(article_id=OuterRef("pk")).order_by()
+    count = visible.values("article_id").annotate(n=Count("pk")).values("n")
+    Article.objects.filter(pk=article_id).update(comment_count=Coalesce(Subquery(count), 0))
 
-    invalidate_pages()
+
+def _thread_changed(comment):
+    """A change that saves no comment row (a recommendation, a report) still changes the thread."""
+    content_changed(scopes.article(comment.article_id))

@@ -1,23 +1,31 @@
-"""A new or changed comment changes counts and lists on cached pages: retire them."""
+"""A comment written, moderated or deleted changes its article's count and its page.
+
+Signals, because the count is derived data that must follow every write, whichever path
+made it (a service, a cascade, a factory in a test); what the change *means* (notifying,
+logging) stays in `services`.
+"""
 
 from django.db.models.signals import post_delete, post_save
 
-from newsreader.page_cache import invalidate_pages
+from infrastructure import scopes
+from infrastructure.scopes import content_changed
 
 from .models import Comment, ModerationSettings
+from .services import article_comment_count_refresh
 
 
-def comments_changed(sender, **kwargs):
-    invalidate_pages()
+def comment_changed(sender, instance, **kwargs):
+    article_comment_count_refresh(article_id=instance.article_id)
+    content_changed(scopes.article(instance.article_id))
 
 
-post_save.connect(comments_changed, sender=Comment, dispatch_uid="pages-comment-save")
-post_delete.connect(comments_changed, sender=Comment, dispatch_uid="pages-comment-delete")
+post_save.connect(comment_changed, sender=Comment, dispatch_uid="comment-save")
+post_delete.connect(comment_changed, sender=Comment, dispatch_uid="comment-delete")
 
 
 def moderation_rules_changed(sender, created=False, **kwargs):
     if not created:  # the defaults being written for the first time change nothing on any page
-        invalidate_pages()
+        content_changed(scopes.MODERATION)
 
 
-post_save.connect(moderation_rules_changed, sender=ModerationSettings, dispatch_uid="pages-moderation-settings-save")
+post_save.connect(moderation_rules_changed, sender=ModerationSettings, dispatch_uid="moderation-settings-save")

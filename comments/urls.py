@@ -5,7 +5,6 @@ from . import views
 app_name = "comments"
 
 urlpatterns = [
-    path("articles/<slug:slug>/", views.post, name="post"),
     path("<int:pk>/repondre/", views.reply, name="reply"),
     path("<int:pk>/modifier/", views.edit, name="edit"),
     path("<int:pk>/supprimer/", views.delete, name="delete"),

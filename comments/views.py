@@ -9,15 +9,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
-from articles.views import article_detail
 
 from . import rules, selectors, services
 from .forms import CommentForm, ReportForm
 from .models import Comment
-
-
-def _published_article(slug):
-    return get_object_or_404(Article.objects.published(), slug=slug)
 
 
 def _visible_comment(pk):
@@ -28,19 +23,19 @@ def _visible_comment(pk):
     )
 
 
-def _wants_json(request):
+def wants_json(request):
     """The page's script posts in place and asks for JSON; plain forms get redirects."""
     return request.headers.get("Accept") == "application/json"
 
 
-def _after_posting(request, comment):
+def response_after_posting(request, comment):
     pending = comment.status == Comment.Status.PENDING
     message = (
         _("Merci ! Votre commentaire sera publié après relecture par la modération.")
         if pending
         else _("Votre commentaire est publié.")
     )
-    if _wants_json(request):
+    if wants_json(request):
         html = (
             ""
             if pending
@@ -58,29 +53,8 @@ def _after_posting(request, comment):
     return redirect(comment.get_absolute_url())
 
 
-def _form_errors(form, status):
+def form_errors_json(form, status):
     return JsonResponse({"errors": [str(error) for error in form.errors.get("text", [])]}, status=status)
-
-
-@login_required
-@require_POST
-def post(request, slug):
-    """Post a comment under an article; on error the article page comes back with the text kept."""
-    article = _published_article(slug)
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            comment = services.comment_create(user=request.user, article=article, text=form.cleaned_data["text"])
-        except services.CommentError as error:
-            form.add_error("text", str(error))
-            status = 429 if isinstance(error, services.RateLimited) else 400
-            if _wants_json(request):
-                return _form_errors(form, status)
-            return article_detail(request, slug, comment_form=form, status=status)
-        return _after_posting(request, comment)
-    if _wants_json(request):
-        return _form_errors(form, 400)
-    return article_detail(request, slug, comment_form=form, status=400)
 
 
 @never_cache
@@ -98,11 +72,11 @@ def reply(request, pk):
             form.add_error("text", str(error))
             status = 429 if isinstance(error, services.RateLimited) else 400
         else:
-            return _after_posting(request, comment)
+            return response_after_posting(request, comment)
     elif form.errors:
         status = 400
-    if request.method == "POST" and _wants_json(request):
-        return _form_errors(form, status)
+    if request.method == "POST" and wants_json(request):
+        return form_errors_json(form, status)
     permission = rules.can_comment(user=request.user, article=target.article)
     context = {"target": target, "form": form, "permission": permission}
     return render(request, "comments/reply.html", context, status=status)
@@ -150,12 +124,12 @@ def recommend(request, pk):
     try:
         recommended = services.comment_recommend(user=request.user, comment=comment)
     except services.CommentError as error:
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse({"errors": [str(error)]}, status=400)
         messages.error(request, str(error))
         return redirect(comment.get_absolute_url())
     message = _("Vous recommandez ce commentaire.") if recommended else _("Recommandation retirée.")
-    if _wants_json(request):
+    if wants_json(request):
         comment.refresh_from_db(fields=["recommend_count"])
         count = comment.recommend_count
         label = ngettext("%(count)s recommandation", "%(count)s recommandations", count) % {"count": count}

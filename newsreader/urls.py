@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from comments import views as comment_views
-from newsreader.health import health
+from infrastructure.health import health
 
 # The admin's login is allauth's: the same rate limits and multi-factor authentication.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -29,7 +29,7 @@ urlpatterns += i18n_patterns(
     path("compte/", include("accounts.urls")),
     path("commentaires/", include("comments.urls")),
     path("abonnement/", include("subscriptions.urls")),
-    path("", include("articles.urls")),
+    path("", include("pages.urls")),
     prefix_default_language=False,
 )
 

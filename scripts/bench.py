@@ -70,12 +70,12 @@ client.force_login(User.objects.get(email="reader@example.com"))
 session = client.cookies["sessionid"].value
 pages = {"front page": "/", "article": public.get_absolute_url(), "section": public.section.get_absolute_url()}
 report = {"session": session, "pages": {}}
-from newsreader.page_cache import invalidate_pages
+from infrastructure.scopes import SITE, content_changed
 anonymous = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
 for name, url in pages.items():
     for who, c in (("anonymous", anonymous), ("signed-in reader", client)):
         counts = []
-        invalidate_pages()  # cold: nothing cached; then warm: what a steady stream of readers costs
+        content_changed(SITE)  # cold: nothing cached; then warm: what a steady stream of readers costs
         for _ in range(2):
             with CaptureQueriesContext(connection) as queries:
                 response = c.get(url)

@@ -1,13 +1,17 @@
 """The one place that decides, for a person and an article, what they may read.
 
-Every page that shows article text asks `reading_for()`; nothing else looks at access
-levels, subscriptions or the monthly meter.
+Every page and channel that shows article text asks `reading_for()`; nothing else looks
+at access levels, subscriptions or the monthly meter. The decision is pure: it writes
+nothing, so a HEAD request, a prefetch or a feed reader can ask it freely. Spending one of
+the month's free articles is a separate, named step (`free_article_spend()`) that only the
+article page takes, on a reader's real visit.
 """
 
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from articles.models import Article
@@ -19,21 +23,34 @@ class Reason:
     LOGIN = "login"  # registration wall: a free account is enough
     SUBSCRIBE = "subscribe"  # subscribers only, and no free article applies
     QUOTA = "quota"  # the month's free articles are used up
+    FREE_ARTICLE = "free_article"  # a free article of the month would open it, if spent
 
 
 @dataclass(frozen=True)
 class Reading:
     full: bool
     reason: str | None = None
-    free_left: int | None = None  # set when this read came from the monthly meter
+    free_left: int | None = None  # set when the monthly meter is involved
 
     @property
     def fragment_key(self):
         """What the cached article text depends on: the full text or a teaser, and why."""
         return "full" if self.full else f"teaser-{self.reason}"
 
+    @property
+    def is_free_article(self):
+        """Read in full thanks to one of the month's free articles ("Article offert")."""
+        return self.full and self.free_left is not None
+
+    @property
+    def spends_free_article(self):
+        """Not read yet, and a free article of the month would open it."""
+        return self.reason == Reason.FREE_ARTICLE
+
 
 FULL = Reading(full=True)
+# Each attempt loses only to another page of the same reader taking a slot: a handful is plenty.
+SPEND_ATTEMPTS = 8
 
 
 def is_subscriber(user, at=None):
@@ -47,14 +64,23 @@ def is_subscriber(user, at=None):
     return user._is_subscriber
 
 
+def forget_subscription_status(user):
+    """After a change to this person's subscriptions, ask the database again."""
+    user.__dict__.pop("_is_subscriber", None)
+
+
 def month_start(now=None):
     return timezone.localdate(now).replace(day=1)
 
 
 def reading_for(*, user, article, now=None):
-    """Full text, or a teaser with the reason. A signed-in reader without a subscription
-    spends one of the month's free articles on a subscriber-only piece, once per article."""
-    if article.access == Article.Access.PUBLIC:
+    """Full text, or a teaser with the reason. Writes nothing.
+
+    A signed-in reader without a subscription reads a subscriber-only piece in full if they
+    already opened it this month; if they still have free articles, the answer is a teaser
+    with `spends_free_article`, and the article page spends one (`free_article_spend()`).
+    """
+    if not article.is_gated:
         return FULL
     if not user.is_authenticated:
         return Reading(
@@ -62,24 +88,38 @@ def reading_for(*, user, article, now=None):
         )
     if article.access == Article.Access.REGISTERED or user.is_staff or is_subscriber(user):
         return FULL
-    return _metered(user=user, article=article, month=month_start(now))
-
-
-def _metered(*, user, article, month):
     quota = settings.NEWSREADER_FREE_ARTICLES_PER_MONTH
     if quota <= 0:
         return Reading(full=False, reason=Reason.SUBSCRIBE)
-    read = set(MeteredRead.objects.filter(user=user, month=month).values_list("article_id", flat=True))
+    read = set(MeteredRead.objects.filter(user=user, month=month_start(now)).values_list("article_id", flat=True))
+    left = max(0, quota - len(read))
     if article.pk in read:
-        return Reading(full=True, free_left=max(0, quota - len(read)))
-    if len(read) >= quota:
+        return Reading(full=True, free_left=left)
+    if not left:
         return Reading(full=False, reason=Reason.QUOTA, free_left=0)
-    try:
-        with transaction.atomic():
-            MeteredRead.objects.create(user=user, article=article, month=month)
-    except IntegrityError:
-        pass  # the same reader opened it twice at once: counted once
-    return Reading(full=True, free_left=quota - len(read) - 1)
+    return Reading(full=False, reason=Reason.FREE_ARTICLE, free_left=left)
+
+
+def free_article_spend(*, user, article, now=None):
+    """Spend one of the month's free articles on this piece, and say what the reader gets.
+
+    Atomic across processes: each free read takes the next numbered slot of the month,
+    and the database lets a slot be taken once. A reader opening several gated pieces at
+    the same moment gets exactly as many in full as they have free articles left.
+    """
+    month = month_start(now)
+    for _attempt in range(SPEND_ATTEMPTS):
+        reading = reading_for(user=user, article=article, now=now)
+        if not reading.spends_free_article:
+            return reading
+        taken = MeteredRead.objects.filter(user=user, month=month).aggregate(last=Max("slot"))["last"] or 0
+        try:
+            with transaction.atomic():
+                MeteredRead.objects.create(user=user, article=article, month=month, slot=taken + 1)
+        except IntegrityError:
+            continue  # another page took this slot (or this article) meanwhile: decide again
+        return Reading(full=True, free_left=reading.free_left - 1)
+    return Reading(full=False, reason=Reason.QUOTA, free_left=0)
 
 
 def free_articles_left(*, user, now=None):

@@ -136,16 +136,23 @@ class Redemption(models.Model):
 
 
 class MeteredRead(models.Model):
-    """A subscriber-only article a signed-in reader opened for free, once per month."""
+    """A subscriber-only article a signed-in reader opened for free, once per month.
+
+    Each read takes the next numbered slot of the reader's month, and a slot can be taken
+    once: two pages opened at the same moment cannot both take the last free article.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="metered_reads")
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
     month = models.DateField(help_text="First day of the calendar month (Europe/Paris).")
+    slot = models.PositiveSmallIntegerField(help_text="1 for the month's first free article, 2 for the second…")
     read_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "article", "month"], name="one_read_per_month")]
-        indexes = [models.Index(fields=["user", "month"])]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article", "month"], name="one_read_per_month"),
+            models.UniqueConstraint(fields=["user", "month", "slot"], name="one_read_per_slot"),
+        ]
 
     def __str__(self):
         return f"{self.user} · {self.article_id} · {self.month:%Y-%m}"

@@ -6,7 +6,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from newsreader.ratelimit import allow
+from infrastructure.ratelimit import allow
 
 from . import selectors, services
 from .access import free_articles_left

@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from articles.models import Article, Author, RelatedArticle, Section, Source, Tag
 from comments.models import Comment
-from subscriptions.models import AccessCode, Plan, Subscription
+from subscriptions.models import AccessCode, MeteredRead, Plan, Subscription
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -125,6 +125,18 @@ class SubscriptionFactory(factory.django.DjangoModelFactory):
     plan = factory.SubFactory(PlanFactory)
     starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
     ends_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=20))
+
+
+class MeteredReadFactory(factory.django.DjangoModelFactory):
+    """A free article of the month already read (the meter's next slot)."""
+
+    class Meta:
+        model = MeteredRead
+
+    user = factory.SubFactory(UserFactory)
+    article = factory.SubFactory(ArticleFactory, access=Article.Access.SUBSCRIBERS)
+    month = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
+    slot = factory.LazyAttribute(lambda read: MeteredRead.objects.filter(user=read.user, month=read.month).count() + 1)
 
 
 class AccessCodeFactory(factory.django.DjangoModelFactory):

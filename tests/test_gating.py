@@ -6,9 +6,8 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from subscriptions.models import MeteredRead
 
-from .factories import ArticleFactory, SubscriptionFactory, UserFactory
+from .factories import ArticleFactory, MeteredReadFactory, SubscriptionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +40,7 @@ def reader(client):
 
 def reader_with_free_articles_left(client):
     user = UserFactory()
-    MeteredRead.objects.create(user=user, article=ArticleFactory(), month=timezone.localdate().replace(day=1))
+    MeteredReadFactory(user=user)
     client.force_login(user)
     return client
 
@@ -50,7 +49,7 @@ def reader_with_none_left(client):
     user = UserFactory()
     month = timezone.localdate().replace(day=1)
     for _ in range(3):
-        MeteredRead.objects.create(user=user, article=ArticleFactory(), month=month)
+        MeteredReadFactory(user=user, month=month)
     client.force_login(user)
     return client
 
@@ -64,10 +63,8 @@ def expired_subscriber(client):
     ended = SubscriptionFactory(
         starts_at=timezone.now() - timedelta(days=60), ends_at=timezone.now() - timedelta(days=1)
     )
-    MeteredRead.objects.bulk_create(
-        MeteredRead(user=ended.user, article=ArticleFactory(), month=timezone.localdate().replace(day=1))
-        for _ in range(3)
-    )
+    for _ in range(3):
+        MeteredReadFactory(user=ended.user)
     client.force_login(ended.user)
     return client
 
@@ -139,7 +136,7 @@ def test_meter_starts_again_each_month(client):
     user = UserFactory()
     last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
     for _ in range(3):
-        MeteredRead.objects.create(user=user, article=ArticleFactory(), month=last_month)
+        MeteredReadFactory(user=user, month=last_month)
     client.force_login(user)
     assert paragraphs_received(client, gated_article(Article.Access.SUBSCRIBERS)) == ALL
 

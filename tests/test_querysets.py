@@ -36,9 +36,9 @@ def test_published_without_a_date_is_invisible():
     assert not Article.objects.published().exists()
 
 
-def test_gated_excerpt_comes_from_the_standfirst_only():
+def test_gated_excerpt_comes_from_the_public_text_only():
     article = ArticleFactory(access=Article.Access.SUBSCRIBERS, standfirst="Chapô public.", body="Texte secret.")
-    assert article.excerpt == "Chapô public."
+    assert article.excerpt == "Chapô public…"
     public = ArticleFactory(standfirst="Chapô.", body="Texte ouvert.")
     assert public.excerpt == "Chapô. Texte ouvert."
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from comments.models import Comment
-from newsreader import ratelimit
+from infrastructure import ratelimit
 from newsreader.settings.base import shared_cache
 
 from .factories import ArticleFactory, UserFactory
@@ -46,7 +46,7 @@ def test_signed_in_reader_keeps_their_session_and_can_comment(client, redis_down
     user = UserFactory(display_name="Zoé")
     client.force_login(user)
     assertContains(client.get(article.get_absolute_url()), "Zoé")
-    url = reverse("comments:post", kwargs={"slug": article.slug})
+    url = reverse("articles:comment", kwargs={"slug": article.slug})
     response = client.post(url, {"text": "Toujours là sans Redis."})
     assert response.status_code == 302
     assert client.get(response.url).status_code == 200
@@ -57,7 +57,7 @@ def test_signed_in_reader_keeps_their_session_and_can_comment(client, redis_down
 
 def test_the_log_says_so_once(client, redis_down, caplog):
     article = ArticleFactory()
-    with caplog.at_level(logging.WARNING, logger="newsreader.redis_cache"):
+    with caplog.at_level(logging.WARNING, logger="infrastructure.redis_cache"):
         for _ in range(3):
             client.get(article.get_absolute_url())
     warnings = [record for record in caplog.records if "does not answer" in record.getMessage()]

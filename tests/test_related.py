@@ -63,7 +63,7 @@ def test_related_item_shows_kicker_source_age_badge_and_excerpt(client):
     assert "L&#x27;Écho des Alpes" in related
     assert "il y a 7 heures" in related
     assert "Réservé aux abonnés" in related
-    assert "Chapô du papier réservé." in related
+    assert "Chapô du papier réservé…" in related
     assertNotContains(response, "Phrase secrète")
 
 

@@ -5,8 +5,8 @@ from django.db import OperationalError, connection
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from newsreader import replica
-from newsreader.replica import (
+from infrastructure import replica
+from infrastructure.replica import (
     PIN_COOKIE,
     PrimaryReplicaRouter,
     ReadYourWritesMiddleware,

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "accounts",
     "articles",
+    "pages",
+    "demo",
     "comments",
     "subscriptions",
     "django_tasks_db",
@@ -48,10 +50,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "newsreader.replica.ReadYourWritesMiddleware",
-    "newsreader.middleware.AnonymousPageCacheMiddleware",
+    "infrastructure.replica.ReadYourWritesMiddleware",
+    "infrastructure.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "newsreader.middleware.LanguageFromAddressMiddleware",
+    "infrastructure.middleware.LanguageFromAddressMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -59,7 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "newsreader.middleware.StaffMultiFactorMiddleware",
+    "infrastructure.middleware.StaffMultiFactorMiddleware",
 ]
 
 ROOT_URLCONF = "newsreader.urls"
@@ -77,7 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.navigation",
+                "pages.context_processors.navigation",
             ],
         },
     },
@@ -99,7 +101,7 @@ DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
     DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2}
-DATABASE_ROUTERS = ["newsreader.replica.PrimaryReplicaRouter"]
+DATABASE_ROUTERS = ["infrastructure.replica.PrimaryReplicaRouter"]
 NEWSREADER_READ_FROM_REPLICA = bool(DATABASE_REPLICA_URL)
 # Past this lag (seconds) the replica is left aside and reads go to the primary.
 NEWSREADER_REPLICA_MAX_LAG_SECONDS = env_int("NEWSREADER_REPLICA_MAX_LAG_SECONDS", 5)
@@ -114,7 +116,7 @@ REDIS_URL = env_str("REDIS_URL")
 
 def shared_cache(url):
     """The shared cache's settings for a Redis at `url`."""
-    return {"BACKEND": "newsreader.redis_cache.ResilientRedisCache", "LOCATION": url, "KEY_PREFIX": "newsreader"}
+    return {"BACKEND": "infrastructure.redis_cache.ResilientRedisCache", "LOCATION": url, "KEY_PREFIX": "newsreader"}
 
 
 if REDIS_URL:
@@ -224,6 +226,9 @@ NEWSREADER_FREE_ARTICLES_PER_MONTH = env_int("NEWSREADER_FREE_ARTICLES_PER_MONTH
 NEWSREADER_PAGE_CACHE_SECONDS = env_int("NEWSREADER_PAGE_CACHE_SECONDS", 60)
 # How long a shared cache (the edge) may keep serving a page when the site cannot answer.
 NEWSREADER_STALE_IF_ERROR_SECONDS = env_int("NEWSREADER_STALE_IF_ERROR_SECONDS", 24 * 60 * 60)
+# The query parameters a cached page may vary by, each with the values it may take; an
+# address with any other parameter (tracking ones aside) is rendered but never stored.
+NEWSREADER_PAGE_CACHE_PARAMETERS = {"page": r"[1-9][0-9]{0,4}", "cpage": r"[1-9][0-9]{0,4}", "tri": r"[a-z]{1,20}"}
 NEWSREADER_APP_STORE_URL = env_str("NEWSREADER_APP_STORE_URL", "https://apps.apple.com/fr/")
 NEWSREADER_PLAY_STORE_URL = env_str("NEWSREADER_PLAY_STORE_URL", "https://play.google.com/store/apps")
 

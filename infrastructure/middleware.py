@@ -31,7 +31,12 @@ class AnonymousPageCacheMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True)
             patch_vary_headers(response, ["Cookie"])
-        elif seconds and anonymous and page_cache.response_is_shareable(request, response):
+        elif (
+            seconds
+            and anonymous
+            and page_cache.response_is_shareable(request, response)
+            and page_cache.store(request, response, seconds)
+        ):
             # Shared caches (the edge) may serve it a little past its time while one request
             # rebuilds it, and for a day if the site cannot answer at all.
             patch_cache_control(
@@ -42,29 +47,40 @@ class AnonymousPageCacheMiddleware:
                 stale_if_error=settings.NEWSREADER_STALE_IF_ERROR_SECONDS,
             )
             patch_vary_headers(response, ["Cookie"])
-            page_cache.store(request, response, seconds)
             response["X-Page-Cache"] = "miss"
         return response
 
 
+def newsroom_only(view):
+    """Marks a view outside the admin that shows the newsroom's work (the draft preview):
+    it is guarded like the admin by `StaffMultiFactorMiddleware`."""
+    view.newsroom_only = True
+    return view
+
+
 class StaffMultiFactorMiddleware:
-    """With NEWSREADER_STAFF_REQUIRE_MFA, staff enter the admin only once two-factor
-    authentication is set up; until then they are sent to set it up."""
+    """With NEWSREADER_STAFF_REQUIRE_MFA, staff enter the admin and the newsroom's pages on
+    the site only once two-factor authentication is set up; until then they are sent to set
+    it up."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        newsroom_area = request.path.startswith(f"/{settings.ADMIN_PATH}") or getattr(view_func, "newsroom_only", False)
         if (
             settings.NEWSREADER_STAFF_REQUIRE_MFA
-            and request.path.startswith(f"/{settings.ADMIN_PATH}")
+            and newsroom_area
             and request.user.is_authenticated
             and request.user.is_staff
             and not Authenticator.objects.filter(user=request.user).exists()
         ):
             messages.warning(request, _("Activez la double authentification pour accéder à l'administration."))
             return redirect("mfa_index")
-        return self.get_response(request)
+        return None
 
 
 class LanguageFromAddressMiddleware(LocaleMiddleware):

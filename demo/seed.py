@@ -13,11 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles.models import Article, Author, RelatedArticle, Section, Source, Tag
 from comments.models import Comment
 from subscriptions.models import AccessCode, Plan, Subscription
 from subscriptions.services import access_codes_generate, format_code, subscription_grant
 
-from ..models import Article, Author, RelatedArticle, Section, Source, Tag
 from . import compose, content
 
 ACCOUNTS = [

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 
+# URL names say what readers address (articles, sections…), not which app composes the page.
 app_name = "articles"
 
 urlpatterns = [
@@ -9,6 +10,7 @@ urlpatterns = [
     path("actualites/", views.latest, name="latest"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
     path("articles/<slug:slug>/apercu/", views.article_preview, name="preview"),
+    path("commentaires/articles/<slug:slug>/", views.article_comment, name="comment"),
     path("rubriques/<slug:slug>/", views.section_detail, name="section"),
     path("sources/<slug:slug>/", views.source_detail, name="source"),
     path("sujets/<slug:slug>/", views.tag_detail, name="tag"),

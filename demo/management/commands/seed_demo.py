@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles.demo.seed import seed_demo
+from demo.seed import seed_demo
 
 
 class Command(BaseCommand):

@@ -1,0 +1,114 @@
+"""A whole-page cache for anonymous readers that can never serve one reader's page to another.
+
+Only requests that carry no session and no flash messages are served from it or stored in
+it, and only responses that set no cookie, used no CSRF token, did not ask to stay
+private and declared the content scopes they were built from (`scopes.depends_on()`) are
+stored. Everything a signed-in reader sees is rendered for them alone. A stored page is
+served while the generations of its scopes are unchanged, and for at most
+NEWSREADER_PAGE_CACHE_SECONDS.
+
+Addresses are normalised before they name a page: tracking parameters (utm_*, fbclid…)
+are dropped, and an address with any other unknown parameter, or a known one with an odd
+value, is not stored at all, so a crawler inventing query strings cannot fill the cache.
+"""
+
+import hashlib
+import re
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.http import HttpResponse
+
+from . import scopes
+
+# Only pages that exist: a 404 for a scheduled article must not outlive its publication time.
+CACHEABLE_STATUS = {200}
+TRACKING_PARAMETER = re.compile(r"^(utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|_ga)$")
+
+
+def remember(key, build, *, generation, seconds=120):
+    """`build()`'s result, kept in this process's fragment cache under `generation` (a token of
+    the scopes it was built from, see `scopes.token()`).
+
+    Fragments are reader-independent and cheap to rebuild, so each process keeps its own
+    (no network round trip); the shared scope generations keep them all honest.
+    """
+    fragments = caches["fragments"]
+    versioned = f"{key}:{generation}"
+    value = fragments.get(versioned)
+    if value is None:
+        value = build()
+        fragments.set(versioned, value, seconds)
+    return value
+
+
+def page_key(request):
+    """The cache key of this address, or None when the address is not one we keep."""
+    kept = []
+    for name, values in request.GET.lists():
+        if TRACKING_PARAMETER.match(name):
+            continue
+        pattern = settings.NEWSREADER_PAGE_CACHE_PARAMETERS.get(name)
+        if pattern is None or len(values) != 1 or not re.fullmatch(pattern, values[0]):
+            return None
+        kept.append((name, values[0]))
+    query = "&".join(f"{name}={value}" for name, value in sorted(kept))
+    url = f"{request.get_host()}{request.path}?{query}"
+    return "pages:" + hashlib.blake2b(url.encode(), digest_size=16).hexdigest()
+
+
+def request_is_anonymous(request):
+    cookies = request.COOKIES
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and "messages" not in cookies
+        and not request.path.startswith(f"/{settings.ADMIN_PATH}")
+    )
+
+
+def response_is_shareable(request, response):
+    user = getattr(request, "user", None)
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code in CACHEABLE_STATUS
+        and getattr(request, "cache_scopes", None)
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (user is not None and user.is_authenticated)
+        and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+    )
+
+
+def load(request):
+    key = page_key(request)
+    if key is None:
+        return None
+    stored = cache.get(key)
+    if stored is None:
+        return None
+    if scopes.generations(*stored["generations"]) != stored["generations"]:
+        return None
+    response = HttpResponse(stored["content"], status=stored["status"])
+    for header, value in stored["headers"]:
+        response[header] = value
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+def store(request, response, seconds):
+    key = page_key(request)
+    if key is None:
+        return False
+    # The generations read when the page was built: a change made meanwhile leaves it stale.
+    generations = scopes.request_generations(request, *set(request.cache_scopes))
+    headers = [(h, v) for h, v in response.items() if h.lower() not in ("set-cookie", "x-page-cache")]
+    entry = {
+        "generations": generations,
+        "status": response.status_code,
+        "content": response.content,
+        "headers": headers,
+    }
+    cache.set(key, entry, seconds)
+    return True

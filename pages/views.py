@@ -1,0 +1,149 @@
+"""The reading pages: front page, article, lists and the newsroom's preview.
+
+Each view declares the content scopes its page is built from (`depends_on`), so the page
+cache keeps an anonymous page exactly until one of them changes.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from articles import selectors
+from articles.models import Article, Author, Section, Source, Tag
+from comments.forms import CommentForm
+from comments.selectors import discussion
+from comments.services import CommentError, RateLimited, comment_create
+from comments.views import form_errors_json, response_after_posting, wants_json
+from infrastructure import scopes
+from infrastructure.middleware import newsroom_only
+from infrastructure.scopes import depends_on
+from subscriptions.access import FULL
+
+from .reading import reading_of_visit
+
+
+def home(request):
+    generations = depends_on(request, scopes.SITE, scopes.LISTS)
+    # The template calls `front_page` only when its cached fragment is missing.
+    context = {"front_page": selectors.front_page, "content_generation": scopes.token(generations)}
+    return render(request, "pages/home.html", context)
+
+
+def article_detail(request, slug, comment_form=None, status=200):
+    site = depends_on(request, scopes.SITE, scopes.MODERATION)
+    article = selectors.article_for_page(
+        slug=slug,
+        generation=scopes.token(site),
+        article_generation=lambda pk: scopes.request_generations(request, scopes.article(pk))[scopes.article(pk)],
+    )
+    generations = depends_on(request, scopes.article(article.pk))
+    reading = reading_of_visit(request, article=article)
+    # The text and the sidebar are the same for every reader who gets them: the template
+    # caches them as fragments and calls these only when a fragment is missing.
+    context = {
+        "article": article,
+        "reading": reading,
+        "body": lambda: selectors.article_body(article=article, full=reading.full),
+        "related": lambda: selectors.related_articles(article=article),
+        "discussion": discussion(
+            user=request.user,
+            article=article,
+            reading=reading,
+            generation=scopes.token(site | generations),
+            sort=request.GET.get("tri"),
+            page=request.GET.get("cpage"),
+            form=comment_form,
+        ),
+        "content_generation": scopes.token(site | generations),
+    }
+    return render(request, "pages/article_detail.html", context, status=status)
+
+
+def _article_list(request, *, heading, kind, subject, description="", **filters):
+    generations = depends_on(request, scopes.SITE, scopes.LISTS)
+    page = selectors.paginate(queryset=selectors.articles_of(**filters), page_number=request.GET.get("page"))
+    context = {
+        "heading": heading,
+        "kind": kind,
+        "subject": subject,
+        "description": description,
+        "page": page,
+        "content_generation": scopes.token(generations),
+    }
+    return render(request, "pages/article_list.html", context)
+
+
+def section_detail(request, slug):
+    section = get_object_or_404(Section, slug=slug)
+    return _article_list(
+        request,
+        heading=section.name,
+        kind=_("Rubrique"),
+        subject=section,
+        description=section.description,
+        section=section,
+    )
+
+
+def source_detail(request, slug):
+    source = get_object_or_404(Source, slug=slug)
+    return _article_list(request, heading=source.name, kind=_("Source"), subject=source, source=source)
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    return _article_list(request, heading=tag.name, kind=_("Sujet"), subject=tag, tags=tag)
+
+
+def author_detail(request, slug):
+    author = get_object_or_404(Author, slug=slug)
+    return _article_list(
+        request, heading=author.name, kind=_("Auteur"), subject=author, description=author.bio, authors=author
+    )
+
+
+def latest(request):
+    return _article_list(request, heading=_("Toute l'actualité"), kind=_("Fil"), subject=None)
+
+
+@never_cache
+@newsroom_only
+def article_preview(request, slug):
+    """Staff see any article (a draft, a scheduled piece) as it will look, under an "Aperçu"
+    banner, never cached and never indexed; everyone else gets a 404."""
+    article = selectors.article_for_preview(slug=slug, user=request.user)
+    context = {
+        "article": article,
+        "preview": True,
+        "reading": FULL,
+        "body": lambda: selectors.article_body(article=article, full=True),
+        "related": lambda: selectors.related_articles(article=article),
+        "discussion": None,
+        "content_generation": f"preview-{article.updated_at.timestamp()}",
+    }
+    response = render(request, "pages/article_detail.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@login_required
+@require_POST
+def article_comment(request, slug):
+    """Post a comment under an article; on error the article page comes back with the text
+    kept (or, for the page's script, the errors as JSON)."""
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    form = CommentForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            comment = comment_create(user=request.user, article=article, text=form.cleaned_data["text"])
+        except CommentError as error:
+            form.add_error("text", str(error))
+            status = 429 if isinstance(error, RateLimited) else 400
+        else:
+            return response_after_posting(request, comment)
+    if wants_json(request):
+        return form_errors_json(form, status)
+    return article_detail(request, slug, comment_form=form, status=status)
