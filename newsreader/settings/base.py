@@ -224,6 +224,10 @@ NEWSREADER_COMMENT_RATE_LIMITS = [(1, 10), (30, 3600)]
 NEWSREADER_FREE_ARTICLES_PER_MONTH = env_int("NEWSREADER_FREE_ARTICLES_PER_MONTH", 3)
 # Anonymous pages are cached whole for this long (0 turns the page cache off).
 NEWSREADER_PAGE_CACHE_SECONDS = env_int("NEWSREADER_PAGE_CACHE_SECONDS", 60)
+# The edge cache's purge address (deploy/nginx), e.g. http://127.0.0.1:8400/_edge/purge; none: no purges.
+NEWSREADER_EDGE_PURGE_URL = env_str("NEWSREADER_EDGE_PURGE_URL", "")
+# The host names readers use, whose cached pages a purge forgets.
+NEWSREADER_EDGE_HOSTS = env_list("NEWSREADER_EDGE_HOSTS", [urlparse(NEWSREADER_SITE_URL).hostname])
 # How long a shared cache (the edge) may keep serving a page when the site cannot answer.
 NEWSREADER_STALE_IF_ERROR_SECONDS = env_int("NEWSREADER_STALE_IF_ERROR_SECONDS", 24 * 60 * 60)
 # The query parameters a cached page may vary by, each with the values it may take; an
