@@ -24,7 +24,6 @@ from django.db import connection, transaction
 SITE = "site"
 LISTS = "lists"
 MODERATION = "moderation"
-OFFLINE_GENERATION_SECONDS = 10
 
 # Called with the scopes of each change once it is committed (e.g. to purge an edge cache).
 _listeners = []
@@ -115,9 +114,9 @@ def _start(scope):
     cache.add(_key(scope), time.time_ns(), None)
     generation = cache.get(_key(scope))
     if generation is None:
-        # The shared cache does not answer (see redis_cache): no process can hear of a
-        # change, so what is cached under this generation lives OFFLINE_GENERATION_SECONDS.
-        return f"offline-{int(time.time() // OFFLINE_GENERATION_SECONDS)}"
+        # The shared cache does not answer (see redis_cache): no process would hear of a
+        # change, so nothing is reused under this generation; the page is built afresh.
+        return f"offline-{time.time_ns()}"
     return generation
 
 

@@ -333,6 +333,16 @@ def start_nginx(nodes):
     wait_for_port(PROXY_PORT, name="nginx")
 
 
+def warm_up(nodes):
+    """A first request per worker loads the code and the templates, not a reader's."""
+    from urllib.request import urlopen
+
+    for number in range(1, nodes + 1):
+        for path in ("/", "/actualites/", "/comptes/login/") * WORKERS_PER_NODE:
+            with contextlib.suppress(OSError), urlopen(f"http://127.0.0.1:{NODE_PORTS[number - 1]}{path}", timeout=30):
+                pass
+
+
 def state():
     path = RUN / "state.json"
     return json.loads(path.read_text()) if path.exists() else {}
@@ -369,6 +379,7 @@ def start(nodes):
         say(f"starting node {number} on {NODE_PORTS[number - 1]} ({WORKERS_PER_NODE} workers) and its worker")
         start_node(number, env)
     start_nginx(nodes)
+    warm_up(nodes)
     say(f"ready: http://127.0.0.1:{PROXY_PORT}/  (demo accounts' password: {DEMO_PASSWORD})")
     say("stop it with `make cluster-stop`; logs in .cluster/log/")
 

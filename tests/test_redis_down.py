@@ -32,6 +32,7 @@ def redis_down(settings):
     }
     settings.NEWSREADER_PAGE_CACHE_SECONDS = 60
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    ratelimit.local_counters.clear()
 
 
 def test_pages_render_uncached_without_redis(client, redis_down):
@@ -73,3 +74,15 @@ def test_rate_limits_still_count_in_the_process(redis_down):
 def test_a_dead_redis_is_not_asked_again_at_every_call(redis_down):
     cache.get("anything")
     assert not cache.is_available()
+
+
+def test_without_redis_a_new_comment_shows_at_once(client, redis_down):
+    """No process can hear of a change while Redis is away: nothing cached then is reused."""
+    from comments.models import ModerationSettings
+
+    ModerationSettings.objects.update_or_create(pk=1, defaults={"new_commenter_threshold": 0})
+    article = ArticleFactory()
+    client.force_login(UserFactory())
+    assert "Tout juste publié" not in client.get(article.get_absolute_url()).content.decode()
+    client.post(reverse("articles:comment", kwargs={"slug": article.slug}), {"text": "Tout juste publié."})
+    assertContains(client.get(article.get_absolute_url()), "Tout juste publié.")
