@@ -7,17 +7,20 @@ past. After a reader writes (any POST), a signed cookie pins them to the primary
 NEWSREADER_READ_YOUR_WRITES_SECONDS: they see their own comment at once, whatever the
 replica's lag. The replica is used only while it answers and lags less than
 NEWSREADER_REPLICA_MAX_LAG_SECONDS (checked at most every few seconds per process); a
-page whose query fails on a replica that just died is rendered again from the primary.
+page view whose query fails on a replica that just died is served again from the primary.
 """
 
 import logging
+import sys
 import threading
 import time
 from contextvars import ContextVar
 
 from django.conf import settings
 from django.core import signing
+from django.core.signals import got_request_exception
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.dispatch import receiver
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +60,8 @@ class ReplicaHealth:
 
     def _record(self, result):
         healthy, reason = result
-        if healthy != self.healthy:
+        first = self.checked_at == float("-inf")
+        if healthy != self.healthy and not (first and healthy):
             if healthy:
                 logger.warning("Replica in use again for reads.")
             else:
@@ -136,7 +140,12 @@ def is_pinned(request):
 
 
 class ReadYourWritesMiddleware:
-    """Lets page views read from the replica, and pins a reader who just wrote to the primary."""
+    """Lets page views read from the replica, and pins a reader who just wrote to the primary.
+
+    A page view whose replica fails under it (killed, shutting down) is served again, whole,
+    from the primary: the failure is noted by `note_replica_failure` wherever it happened
+    (the page cache's middleware included), since Django turns it into a 500 on the way up.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -148,6 +157,10 @@ class ReadYourWritesMiddleware:
         token = replica_reads.set(reads_from_replica)
         try:
             response = self.get_response(request)
+            if getattr(request, "replica_failed", False):
+                request.replica_failed = False
+                replica_reads.set(False)
+                response = self.get_response(request)
         finally:
             replica_reads.reset(token)
         if request.method not in SAFE_METHODS and response.status_code < 500:
@@ -162,15 +175,13 @@ class ReadYourWritesMiddleware:
             )
         return response
 
-    def process_exception(self, request, exception):
-        """A replica that dies under a page view: render the page again from the primary."""
-        if not (isinstance(exception, (OperationalError, InterfaceError)) and replica_reads.get()):
-            return None
+
+@receiver(got_request_exception, dispatch_uid="replica-failure")
+def note_replica_failure(sender, request=None, **kwargs):
+    """A database error while this request read from the replica: leave the replica aside
+    and let the middleware serve the request again from the primary."""
+    error = sys.exc_info()[1]
+    if request is not None and isinstance(error, (OperationalError, InterfaceError)) and replica_reads.get():
         # The broken connection is closed when the request ends (Django's own clean-up).
-        health.mark_down(f"a query failed: {exception}".strip())
-        replica_reads.set(False)
-        match = request.resolver_match
-        response = match.func(request, *match.args, **match.kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
-        return response
+        health.mark_down(f"a query failed: {error}".strip())
+        request.replica_failed = True

@@ -136,6 +136,9 @@ def secret_key():
 def site_environment():
     """What every node reads: production settings, pointed at the loopback services."""
     env = dict(os.environ)
+    # Compiled modules are kept, so a node that restarts is serving in a second, not after
+    # compiling Django again in every worker.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(
         DJANGO_SETTINGS_MODULE="newsreader.settings.production",
         DJANGO_SECRET_KEY=secret_key(),
@@ -257,13 +260,15 @@ def start_redis():
 
 
 def start_node(number, env):
+    """A node: gunicorn and its background worker. `--preload` loads the site before the
+    port opens, so the proxy never sends a reader to a node that cannot answer yet."""
     name = f"node-{number}"
     if running_pid(name):
         return
     port = NODE_PORTS[number - 1]
     spawn(
         name,
-        [str(Path(PYTHON).parent / "gunicorn"), "newsreader.wsgi", f"--workers={WORKERS_PER_NODE}",
+        [str(Path(PYTHON).parent / "gunicorn"), "newsreader.wsgi", f"--workers={WORKERS_PER_NODE}", "--preload",
          f"--bind=127.0.0.1:{port}", "--log-level=warning", "--graceful-timeout=10",
          f"--access-logfile={RUN / 'log' / f'{name}-access.log'}"],
         env=env,
@@ -271,6 +276,7 @@ def start_node(number, env):
     if not running_pid(f"worker-{number}"):
         spawn(f"worker-{number}", [PYTHON, "manage.py", "db_worker"], env=env)
     wait_for_port(port, name=name)
+    warm_up([number])
 
 
 def render_nginx(nodes):
@@ -333,11 +339,11 @@ def start_nginx(nodes):
     wait_for_port(PROXY_PORT, name="nginx")
 
 
-def warm_up(nodes):
+def warm_up(numbers):
     """A first request per worker loads the code and the templates, not a reader's."""
     from urllib.request import urlopen
 
-    for number in range(1, nodes + 1):
+    for number in numbers:
         for path in ("/", "/actualites/", "/comptes/login/") * WORKERS_PER_NODE:
             with contextlib.suppress(OSError), urlopen(f"http://127.0.0.1:{NODE_PORTS[number - 1]}{path}", timeout=30):
                 pass
@@ -379,7 +385,6 @@ def start(nodes):
         say(f"starting node {number} on {NODE_PORTS[number - 1]} ({WORKERS_PER_NODE} workers) and its worker")
         start_node(number, env)
     start_nginx(nodes)
-    warm_up(nodes)
     say(f"ready: http://127.0.0.1:{PROXY_PORT}/  (demo accounts' password: {DEMO_PASSWORD})")
     say("stop it with `make cluster-stop`; logs in .cluster/log/")
 

@@ -3,7 +3,7 @@
 import pytest
 from django.db import OperationalError, connection
 from django.http import HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from infrastructure import replica
 from infrastructure.replica import (
@@ -98,8 +98,13 @@ def test_without_a_replica_nothing_changes(settings):
 
 
 @pytest.mark.django_db
-def test_a_page_whose_replica_dies_mid_request_is_served_from_the_primary(client, with_replica, monkeypatch):
+@pytest.mark.parametrize("page_cache_seconds", [0, 60], ids=["in the view", "in the page cache's middleware"])
+def test_a_page_whose_replica_dies_mid_request_is_served_from_the_primary(
+    with_replica, monkeypatch, settings, page_cache_seconds
+):
     """The first query of the page fails as on a killed replica; the page comes from the primary."""
+    settings.NEWSREADER_PAGE_CACHE_SECONDS = page_cache_seconds
+    client = Client(raise_request_exception=False)  # the failure is handled, not raised
     article = ArticleFactory(title="Toujours servi")
     failed = []
 

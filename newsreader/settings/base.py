@@ -239,7 +239,8 @@ NEWSREADER_PLAY_STORE_URL = env_str("NEWSREADER_PLAY_STORE_URL", "https://play.g
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
 }
 URLIZE_ASSUME_HTTPS = True
