@@ -8,7 +8,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 
-.PHONY: install system-deps messages run test test-postgres lint format bench cluster cluster-stop loadtest clean
+.PHONY: install system-deps messages run test test-postgres lint format bench cluster cluster-stop loadtest scale clean
 
 install: $(STAMP)
 
@@ -66,6 +66,10 @@ cluster-stop:
 # Bounded (LOADTEST_SECONDS, default 120): kills a node, stops the replica, restarts Redis.
 loadtest: install
 	$(PY) scripts/loadtest.py
+
+# Throughput with 1, 2 and 3 application nodes on the cluster, and the CPU-cost projection.
+scale: install
+	$(PY) scripts/scale.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

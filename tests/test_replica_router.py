@@ -129,3 +129,13 @@ def test_a_server_that_is_not_a_streaming_replica_is_not_used():
     if connection.vendor != "postgresql":
         pytest.skip("replication exists on PostgreSQL only")
     assert replication_lag(replica=connection, primary=connection) is None
+
+
+@pytest.mark.django_db
+def test_postgresql_jit_is_off():
+    """JIT compilation doubled the cost of several page queries (milliseconds each)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
