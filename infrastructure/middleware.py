@@ -100,3 +100,16 @@ class LanguageFromAddressMiddleware(LocaleMiddleware):
             else:
                 del response["Vary"]
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Sends NEWSREADER_PERMISSIONS_POLICY with every response (Django has no setting for it)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.NEWSREADER_PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.NEWSREADER_PERMISSIONS_POLICY)
+        return response
