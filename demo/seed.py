@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from articles.models import Article, Author, RelatedArticle, Section, Source, Tag
 from comments.models import Comment
-from subscriptions.models import AccessCode, Plan, Subscription
+from subscriptions.models import AccessCode, GiftOffer, Plan, Subscription
 from subscriptions.services import access_codes_generate, format_code, subscription_grant
 
 from . import compose, content
@@ -132,10 +132,13 @@ def _accounts(password):
 
 
 def _subscriptions():
-    """Two plans; the demo subscriber holds a year; a few codes to try the redemption form."""
+    """Two plans and three gift lengths (card payment needs their Stripe price IDs, set in
+    the admin); the demo subscriber holds a year; a few codes to try the redemption form."""
     monthly, yearly = (
         Plan.objects.get_or_create(slug=slug, defaults=defaults)[0] for slug, defaults in content.PLANS.items()
     )
+    for months, price in content.GIFT_OFFERS.items():
+        GiftOffer.objects.get_or_create(months=months, defaults={"price": price})
     subscriber = get_user_model().objects.get(email="subscriber@example.com")
     if not Subscription.objects.filter(user=subscriber).active().exists():
         subscription_grant(

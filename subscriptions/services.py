@@ -1,12 +1,14 @@
 """Changes of state for subscriptions and access codes."""
 
 import secrets
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .access import forget_subscription_status
 from .models import AccessCode, Redemption, Subscription
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed by hand
@@ -25,6 +27,7 @@ def subscription_grant(*, user, duration, origin, plan=None, access_code=None, g
     now = timezone.now()
     current_end = Subscription.objects.filter(user=user, ends_at__gt=now).aggregate(end=Max("ends_at"))["end"]
     starts_at = max(now, current_end) if current_end else now
+    forget_subscription_status(user)
     return Subscription.objects.create(
         user=user,
         plan=plan,
@@ -37,11 +40,25 @@ def subscription_grant(*, user, duration, origin, plan=None, access_code=None, g
     )
 
 
+def subscription_end(*, subscription, ended_by, at=None):
+    """End a subscription now (or at `at`): access stops then; a period not yet started is
+    shortened to nothing."""
+    at = at or timezone.now()
+    if subscription.access_ends_at <= at:
+        return subscription
+    subscription.ends_at = max(min(subscription.ends_at, at), subscription.starts_at + timedelta(microseconds=1))
+    subscription.grace_until = None  # a grace period after a refused payment ends too
+    note = f"{subscription.note} · " if subscription.note else ""
+    subscription.note = (note + _("terminé par %(who)s") % {"who": ended_by})[:200]
+    subscription.save(update_fields=["ends_at", "grace_until", "note"])
+    return subscription
+
+
 def access_code_redeem(*, user, code):
     """Redeem a code for this reader. Safe under concurrency: the use is counted by one
     conditional UPDATE, so a single-use code opens exactly one subscription."""
     normalized = normalize_code(code)
-    access_code = AccessCode.objects.filter(code=normalized).select_related("plan").first()
+    access_code = AccessCode.objects.filter(code=normalized).select_related("plan", "gift").first()
     if access_code is None:
         raise RedemptionError(_("Ce code n'existe pas. Vérifiez qu'il est bien recopié."))
     now = timezone.now()
@@ -60,7 +77,8 @@ def access_code_redeem(*, user, code):
             subscription = subscription_grant(
                 user=user,
                 duration=access_code.duration,
-                origin=Subscription.Origin.CODE,
+                # A code someone bought for this reader keeps its origin: a gift.
+                origin=Subscription.Origin.GIFT if hasattr(access_code, "gift") else Subscription.Origin.CODE,
                 plan=access_code.plan,
                 access_code=access_code,
             )

@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import caches
 
 from .browser import page  # noqa: F401  (the browser tests' fixture)
+from .stripe_standin import stripe_standin, stripe_webhooks  # noqa: F401  (Stripe at the HTTP boundary)
 
 
 @pytest.fixture(autouse=True)

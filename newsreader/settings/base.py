@@ -3,7 +3,9 @@
 Environment variables (all documented in README.md):
 DJANGO_SECRET_KEY, DJANGO_DEBUG, DJANGO_ALLOWED_HOSTS, DJANGO_CSRF_TRUSTED_ORIGINS,
 DATABASE_URL, DATABASE_REPLICA_URL, REDIS_URL, EMAIL_URL, DEFAULT_FROM_EMAIL, DJANGO_ADMIN_PATH,
-NEWSREADER_ADS_EVERY, NEWSREADER_PAGE_CACHE_SECONDS.
+NEWSREADER_ADS_EVERY, NEWSREADER_PAGE_CACHE_SECONDS, STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY,
+STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE, NEWSREADER_PAYMENT_GRACE_DAYS, and the NEWSREADER_*
+replica, edge and stale settings below.
 """
 
 from pathlib import Path
@@ -263,9 +265,22 @@ NEWSREADER_EDGE_PURGE_URL = env_str("NEWSREADER_EDGE_PURGE_URL", "")
 NEWSREADER_EDGE_HOSTS = env_list("NEWSREADER_EDGE_HOSTS", [urlparse(NEWSREADER_SITE_URL).hostname])
 # How long a shared cache (the edge) may keep serving a page when the site cannot answer.
 NEWSREADER_STALE_IF_ERROR_SECONDS = env_int("NEWSREADER_STALE_IF_ERROR_SECONDS", 24 * 60 * 60)
+
 # The query parameters a cached page may vary by, each with the values it may take; an
 # address with any other parameter (tracking ones aside) is rendered but never stored.
 NEWSREADER_PAGE_CACHE_PARAMETERS = {"page": r"[1-9][0-9]{0,4}", "cpage": r"[1-9][0-9]{0,4}", "tri": r"[a-z]{1,20}"}
+
+# Card payment through Stripe's hosted Checkout and customer portal; without a secret key
+# the site offers no card payment (access codes and newsroom grants still work).
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
+# Hosted Checkout needs no publishable key; it is checked to be of the secret key's mode.
+STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", "")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
+# Where Stripe's API is; only changed to point the client at a stand-in (the tests).
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
+# After a failed renewal payment, access stays open this many days while Stripe retries.
+NEWSREADER_PAYMENT_GRACE_DAYS = env_int("NEWSREADER_PAYMENT_GRACE_DAYS", 7)
+
 NEWSREADER_APP_STORE_URL = env_str("NEWSREADER_APP_STORE_URL", "https://apps.apple.com/fr/")
 NEWSREADER_PLAY_STORE_URL = env_str("NEWSREADER_PLAY_STORE_URL", "https://play.google.com/store/apps")
 
