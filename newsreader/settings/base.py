@@ -71,8 +71,8 @@ MIDDLEWARE = [
 
 # Content-Security-Policy: scripts, styles, images and fonts from this site only, never
 # inline (no page needs it; an inline script or style would need the request's nonce,
-# `{{ csp_nonce }}`, and such a page could not be cached whole). Forms post here only, no
-# site may frame ours. Any third party (an ad server, a CDN) is added here, by name.
+# `{{ csp_nonce }}`, and such a page could not be cached whole). Forms lead here or to
+# Stripe's hosted checkout and billing portal only; no site may frame ours. Any third party (an ad server, a CDN) is added here, by name.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -80,7 +80,7 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    "form-action": [CSP.SELF, "https://checkout.stripe.com", "https://billing.stripe.com"],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
