@@ -72,7 +72,8 @@ MIDDLEWARE = [
 # Content-Security-Policy: scripts, styles, images and fonts from this site only, never
 # inline (no page needs it; an inline script or style would need the request's nonce,
 # `{{ csp_nonce }}`, and such a page could not be cached whole). Forms lead here or to
-# Stripe's hosted checkout and billing portal only; no site may frame ours. Any third party (an ad server, a CDN) is added here, by name.
+# Stripe's hosted checkout and billing portal only; no site may frame ours. Any third
+# party (an ad server, a CDN) is added here, by name.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
