@@ -48,6 +48,8 @@ class AnonymousPageCacheMiddleware:
             )
             patch_vary_headers(response, ["Cookie"])
             response["X-Page-Cache"] = "miss"
+        elif getattr(request, "page_cache_rebuilding", None):
+            page_cache.forget(request)
         return response
 
 
