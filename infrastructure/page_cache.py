@@ -100,10 +100,9 @@ def load(request):
     if stored is None:
         return None
     fresh = time.time() < stored["fresh_until"] and scopes.generations(*stored["generations"]) == stored["generations"]
-    if not fresh:
-        if cache.add(f"{key}:rebuilding", True, REBUILD_SECONDS):
-            request.page_cache_rebuilding = key
-            return None
+    if not fresh and cache.add(f"{key}:rebuilding", True, REBUILD_SECONDS):
+        request.page_cache_rebuilding = key
+        return None
     response = HttpResponse(stored["content"], status=stored["status"])
     for header, value in stored["headers"]:
         response[header] = value
