@@ -51,8 +51,9 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# ARTICLES=100000 make bench: the same pages with a large archive loaded first.
 bench: install messages
-	$(PY) scripts/bench.py
+	$(PY) scripts/bench.py --articles $${ARTICLES:-0}
 
 # The production topology on loopback (deploy/README.md): nginx, gunicorn nodes with their
 # workers, PostgreSQL primary and replica, Redis. Optional tooling, never run by CI.
