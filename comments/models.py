@@ -85,14 +85,14 @@ class Comment(models.Model):
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#commentaire-{self.pk}"
+
     @cached_property
     def action_urls(self):
         """The addresses of the actions under this comment. Reversed once for a cached
         thread (see `selectors.comment_thread`), not per comment and per request."""
         return {action: reverse(f"comments:{action}", args=[self.pk]) for action in COMMENT_ACTIONS}
-
-    def get_absolute_url(self):
-        return f"{self.article.get_absolute_url()}#commentaire-{self.pk}"
 
     @property
     def is_deleted(self):
