@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.cache import caches
 from django.core.paginator import InvalidPage, Paginator
+from django.db import connection
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -64,13 +65,16 @@ def related_articles(*, article, limit=None):
     shares_tag = Exists(Article.tags.through.objects.filter(article_id=OuterRef("pk"), tag_id__in=own_tags))
     others = Article.objects.published().exclude(pk=article.pk).newest_first()
     # Enough of each tier that, once the picks and the tier above are set aside, the list is full.
-    candidates = Q(pk__in=picks.values("to_article")) | Q(pk__in=others.filter(shares_tag).values("pk")[: 2 * limit])
+    tiers = [
+        Article.objects.filter(pk__in=picks.values("to_article")).values("pk"),
+        others.filter(shares_tag).values("pk")[: 2 * limit],
+    ]
     if article.section_id:
-        candidates |= Q(pk__in=others.filter(section_id=article.section_id).values("pk")[: 3 * limit])
+        tiers.append(others.filter(section_id=article.section_id).values("pk")[: 3 * limit])
     return list(
         Article.objects.published()
         .exclude(pk=article.pk)
-        .filter(candidates)
+        .filter(one_of(tiers))
         .annotate(pick_position=Subquery(pick_position[:1]), shares_tag=shares_tag)
         .annotate(
             tier=Case(
@@ -82,6 +86,19 @@ def related_articles(*, article, limit=None):
         .order_by("tier", F("pick_position").asc(nulls_last=True), "-published_at", "-pk")
         .for_cards()[:limit]
     )
+
+
+def one_of(subqueries):
+    """Articles whose pk one of these (small, bounded) subqueries gives, as one condition that
+    PostgreSQL answers with a primary-key lookup (`pk IN (… UNION ALL …)`); an OR of IN
+    conditions made it filter every row of the table."""
+    if connection.features.supports_slicing_ordering_in_compound:
+        first, *rest = subqueries
+        return Q(pk__in=first.union(*rest, all=True))
+    condition = Q(pk__in=[])
+    for subquery in subqueries:  # SQLite allows no LIMIT inside a UNION: an OR there
+        condition |= Q(pk__in=subquery)
+    return condition
 
 
 def article_body(*, article, full):
@@ -122,12 +139,12 @@ def front_page():
     latest = list(published.newest_first()[: FRONT_PAGE_LATEST + 1])
     lead, latest = (latest[0], latest[1:]) if latest else (None, [])
     newest_of_section = Article.objects.published().filter(section=OuterRef("pk")).newest_first().values("pk")
-    chosen = Q(pk__in=[])
-    for position in range(FRONT_PAGE_PER_SECTION):
-        nth = Section.objects.annotate(nth=Subquery(newest_of_section[position : position + 1])).values("nth")
-        chosen |= Q(pk__in=nth)
+    nths = [
+        Section.objects.annotate(nth=Subquery(newest_of_section[position : position + 1])).values("nth")
+        for position in range(FRONT_PAGE_PER_SECTION)
+    ]
     by_section = sorted(
-        published.filter(chosen),
+        published.filter(one_of(nths)),
         key=lambda a: (a.section.position, a.section.name, -a.published_at.timestamp(), -a.pk),
     )
     sections = []
