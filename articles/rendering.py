@@ -11,6 +11,8 @@ from html.parser import HTMLParser
 import markdown
 import nh3
 
+from infrastructure.markdown_limits import Limits
+
 ALLOWED_TAGS = {
     "p",
     "h2",
@@ -37,6 +39,10 @@ ALLOWED_TAGS = {
     "q",
     "cite",
 }
+# About 10,000 words, a very long read. The admin's form and preview refuse longer bodies:
+# rendering costs time in their length, and past the link and nesting bounds
+# (`infrastructure.markdown_limits`) some Markdown still costs more than linear time.
+MAX_BODY_LENGTH = 60_000
 ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "q": {"cite"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
@@ -54,8 +60,9 @@ def sanitize_html(html, *, link_rel="noopener noreferrer"):
 
 
 def render_markdown(text):
-    """Render an article body written in Markdown to sanitized HTML."""
-    html = markdown.markdown(text or "", extensions=["extra", "sane_lists", "smarty"], output_format="html")
+    """Render an article body written in Markdown to sanitized HTML, in time proportional
+    to its length (`Limits`)."""
+    html = markdown.markdown(text or "", extensions=["extra", "sane_lists", "smarty", Limits()], output_format="html")
     return sanitize_html(html)
 
 

@@ -107,6 +107,9 @@ def load(request):
     for header, value in stored["headers"]:
         response[header] = value
     response["X-Page-Cache"] = "hit" if fresh else "stale"
+    # The read this page counts as (`readcounts.counts_as`), counted on a hit as on a miss.
+    if stored.get("counts_as"):
+        request.counts_as = stored["counts_as"]
     return response
 
 
@@ -123,6 +126,7 @@ def store(request, response, seconds):
         "status": response.status_code,
         "content": response.content,
         "headers": headers,
+        "counts_as": getattr(request, "counts_as", None),
     }
     cache.set(key, entry, seconds + STALE_SECONDS)
     cache.delete(f"{key}:rebuilding")

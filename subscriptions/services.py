@@ -3,6 +3,7 @@
 import secrets
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
@@ -22,8 +23,16 @@ def normalize_code(code):
     return "".join(code.split()).replace("-", "").upper()
 
 
+@transaction.atomic
 def subscription_grant(*, user, duration, origin, plan=None, access_code=None, granted_by=None, note=""):
-    """Open or extend access: a new period starts when the current one ends."""
+    """Open or extend access: a new period starts when the current one ends.
+
+    Safe under concurrency: the reader's row is locked while the current end is read and
+    the new period written, so two grants at the same moment (two codes, a code and an
+    editor's gift) queue up instead of both starting now. On SQLite the transaction's
+    IMMEDIATE mode takes the database's write lock at its start, to the same effect.
+    """
+    get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
     now = timezone.now()
     current_end = Subscription.objects.filter(user=user, ends_at__gt=now).aggregate(end=Max("ends_at"))["end"]
     starts_at = max(now, current_end) if current_end else now
