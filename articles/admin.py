@@ -25,6 +25,12 @@ from .rendering import MAX_BODY_LENGTH, count_words, plain_text, render_markdown
 PREVIEWS_PER_MINUTE = 60  # the panel asks 400 ms after the editor stops typing
 
 
+BODY_TOO_COMPLEX = _(
+    "La mise en forme de ce texte prenait trop de temps : il est affiché en paragraphes simples. "
+    "Simplifiez sa mise en forme (balises HTML, titres, abréviations)."
+)
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["name", "website"]
@@ -183,6 +189,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        if getattr(obj, "body_shown_as_plain_text", False):
+            self.message_user(request, BODY_TOO_COMPLEX, messages.WARNING)
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location)
@@ -452,7 +460,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
             return JsonResponse({"errors": [message % {"count": len(body), "limit": MAX_BODY_LENGTH}]}, status=400)
         html = render_markdown(body)
         words = count_words(plain_text(html))
-        return JsonResponse({"html": html, "words": words, "minutes": max(1, round(words / 230))})
+        answer = {"html": str(html), "words": words, "minutes": max(1, round(words / 230))}
+        if html.fell_back:
+            answer["errors"] = [str(BODY_TOO_COMPLEX)]
+        return JsonResponse(answer)
 
     def compare_view(self, request, pk):
         """Two saved versions side by side: what changed, field by field."""

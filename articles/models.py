@@ -396,7 +396,9 @@ class Article(models.Model):
         The excerpt and the public summary come from `public_view`, so no list, feed,
         snippet or summary can carry text meant for subscribers.
         """
-        self.body_html = render_markdown(self.body)
+        rendered = render_markdown(self.body)
+        self.body_html = str(rendered)
+        self.body_shown_as_plain_text = rendered.fell_back  # for the editor: formatting gave up
         self.word_count = count_words(plain_text(self.body_html))
         for derived in ("body_blocks", "public_view"):
             self.__dict__.pop(derived, None)
