@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from comments import views as comment_views
+from infrastructure.health import health
 
 # The admin's login is allauth's: the same rate limits and multi-factor authentication.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -16,6 +17,7 @@ admin.site.index_title = _("Le bureau de la rédaction")
 
 urlpatterns = [
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+    path("sante/", health, name="health"),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
 
