@@ -185,9 +185,7 @@ def front_page():
     which sorted the whole archive, bodies included, at 100,000 articles.
     """
     published = Article.objects.published().for_cards()
-    presentable = (
-        Article.objects.published().exclude(hero_image="").exclude(standfirst="").newest_first().values("pk")
-    )
+    presentable = Article.objects.published().exclude(hero_image="").exclude(standfirst="").newest_first().values("pk")
     position = FrontPageSlot.objects.filter(article=OuterRef("pk")).order_by("position").values("position")[:1]
     candidates = published.filter(
         one_of([FrontPageSlot.objects.values("article_id"), presentable[:FRONT_PAGE_SLOTS]])
