@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -134,6 +135,10 @@ class PublicView:
     is_gated: bool
 
 
+# What search reads of an article: a save that touches one of these refreshes its entry.
+SEARCHED_FIELDS = {"title", "kicker", "standfirst", "body", "access", "teaser_paragraphs"}
+
+
 class Article(models.Model):
     class Access(models.TextChoices):
         PUBLIC = "public", _("Tous les lecteurs")
@@ -247,6 +252,7 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        requested_fields = kwargs.get("update_fields")
         self.refresh_derived_fields()
         image_changed = bool(self.hero_image) and self.hero_renditions.get("source") != self.hero_image.name
         if not self.hero_image:
@@ -266,6 +272,10 @@ class Article(models.Model):
                 "hero_renditions",
             }
         super().save(*args, **kwargs)
+        if requested_fields is None or SEARCHED_FIELDS & set(requested_fields):
+            from .search import index_articles  # the index reads this model: imported when used
+
+            index_articles([self])
         if image_changed:
             # Only now is the upload in storage under its final name.
             self.hero_renditions = images.make_renditions(self.hero_image)
@@ -405,3 +415,25 @@ class ArticleTransition(models.Model):
 
     def __str__(self):
         return f"{self.article} : {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class SearchEntry(models.Model):
+    """What search matches an article on, refreshed by every save that changes it
+    (`articles.search.index_articles`): the public text (what anyone may read, from
+    `Article.public_view`) and the full text, each as plain text for the snippets and,
+    on PostgreSQL, as a weighted vector (title A, kicker and standfirst B, body C) with
+    a GIN index. On SQLite an FTS5 table holds the same texts, stemmed (see the search
+    module); the vectors stay empty there."""
+
+    article = models.OneToOneField(Article, primary_key=True, on_delete=models.CASCADE, related_name="search_entry")
+    public_body = models.TextField(blank=True)  # the teaser paragraphs (a public piece's whole body)
+    full_body = models.TextField(blank=True)
+    public_vector = SearchVectorField(null=True, editable=False)
+    full_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("entrée de recherche")
+        verbose_name_plural = _("entrées de recherche")
+
+    def __str__(self):
+        return str(self.article_id)

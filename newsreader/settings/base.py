@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sites",
+    "django.contrib.postgres",  # search vectors (their columns exist, empty, on SQLite too)
     "allauth",
     "allauth.account",
     "allauth.mfa",
