@@ -410,6 +410,9 @@ def highlight(text, highlighted, *, length=SNIPPET_WORDS):
         in_window += hits[start + length - 1] - hits[start - 1]
         if in_window > best:
             best_start, best = start, in_window
+    if best:  # open a few words before the first match, as a reader would quote it
+        first_hit = hits.index(True, best_start)
+        best_start = max(0, min(first_hit - 6, len(tokens) - length))
     window = range(best_start, min(len(tokens), best_start + length))
     parts = [f"<mark>{escape(tokens[i])}</mark>" if hits[i] else escape(tokens[i]) for i in window]
     prefix = "… " if best_start else ""

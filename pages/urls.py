@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import search, views
 
 # URL names say what readers address (articles, sections…), not which app composes the page.
 app_name = "articles"
@@ -15,4 +15,5 @@ urlpatterns = [
     path("sources/<slug:slug>/", views.source_detail, name="source"),
     path("sujets/<slug:slug>/", views.tag_detail, name="tag"),
     path("auteurs/<slug:slug>/", views.author_detail, name="author"),
+    path("recherche/", search.search, name="search"),
 ]
