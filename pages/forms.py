@@ -3,7 +3,12 @@ from datetime import timedelta
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-PERIODS = {"24h": timedelta(hours=24), "semaine": timedelta(days=7), "mois": timedelta(days=31), "an": timedelta(days=366)}
+PERIODS = {
+    "24h": timedelta(hours=24),
+    "semaine": timedelta(days=7),
+    "mois": timedelta(days=31),
+    "an": timedelta(days=366),
+}
 QUERY_MAX_LENGTH = 200
 
 

@@ -54,9 +54,7 @@ def search_results(request, *, question):
         "searchable": parsed.is_searchable,
         "page": page,
         "page_query": _without_page(request),
-        "suggestions": catalogue_search.similar_titles(text=question["text"])
-        if empty and parsed.is_searchable
-        else [],
+        "suggestions": catalogue_search.similar_titles(text=question["text"]) if empty and parsed.is_searchable else [],
     }
 
 

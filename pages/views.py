@@ -6,6 +6,7 @@ cache keeps an anonymous page exactly until one of them changes.
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -27,7 +28,11 @@ from .reading import reading_of_visit
 def home(request):
     generations = depends_on(request, scopes.SITE, scopes.LISTS)
     # The template calls `front_page` only when its cached fragment is missing.
-    context = {"front_page": selectors.front_page, "content_generation": scopes.token(generations)}
+    context = {
+        "front_page": selectors.front_page,
+        "content_generation": scopes.token(generations),
+        "feeds": feed_links(),
+    }
     return render(request, "pages/home.html", context)
 
 
@@ -61,15 +66,35 @@ def article_detail(request, slug, comment_form=None, status=200):
     return render(request, "pages/article_detail.html", context, status=status)
 
 
-def _article_list(request, *, heading, kind, subject, description="", **filters):
+def feed_links(*, name="site_feed", slug=None, title=None):
+    """The RSS and Atom feeds of a page, for its <link rel="alternate"> and its buttons."""
+    kwargs = {"slug": slug} if slug else {}
+    title = title or _("Newsreader : toute l'actualité")
+    return [
+        {
+            "title": f"{title} (RSS)",
+            "type": "application/rss+xml",
+            "url": reverse(f"articles:{name}", kwargs={**kwargs, "fmt": "rss"}),
+        },
+        {
+            "title": f"{title} (Atom)",
+            "type": "application/atom+xml",
+            "url": reverse(f"articles:{name}", kwargs={**kwargs, "fmt": "atom"}),
+        },
+    ]
+
+
+def _article_list(request, *, heading, kind, subject, description="", feed=None, **filters):
     generations = depends_on(request, scopes.SITE, scopes.LISTS)
     page = selectors.paginate(queryset=selectors.articles_of(**filters), page_number=request.GET.get("page"))
+    feeds = feed_links(name=feed, slug=subject.slug, title=f"Newsreader : {heading}") if feed else feed_links()
     context = {
         "heading": heading,
         "kind": kind,
         "subject": subject,
         "description": description,
         "page": page,
+        "feeds": feeds,
         "content_generation": scopes.token(generations),
     }
     return render(request, "pages/article_list.html", context)
@@ -83,24 +108,33 @@ def section_detail(request, slug):
         kind=_("Rubrique"),
         subject=section,
         description=section.description,
+        feed="section_feed",
         section=section,
     )
 
 
 def source_detail(request, slug):
     source = get_object_or_404(Source, slug=slug)
-    return _article_list(request, heading=source.name, kind=_("Source"), subject=source, source=source)
+    return _article_list(
+        request, heading=source.name, kind=_("Source"), subject=source, feed="source_feed", source=source
+    )
 
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    return _article_list(request, heading=tag.name, kind=_("Sujet"), subject=tag, tags=tag)
+    return _article_list(request, heading=tag.name, kind=_("Sujet"), subject=tag, feed="tag_feed", tags=tag)
 
 
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     return _article_list(
-        request, heading=author.name, kind=_("Auteur"), subject=author, description=author.bio, authors=author
+        request,
+        heading=author.name,
+        kind=_("Auteur"),
+        subject=author,
+        description=author.bio,
+        feed="author_feed",
+        authors=author,
     )
 
 
