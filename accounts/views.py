@@ -49,7 +49,7 @@ def private_feed(request):
     else:
         private_feed_renew(user=request.user)
         messages.success(
-            request, _("Voici l'adresse de votre flux privé. Toute adresse précédente ne fonctionne plus.")
+            request, _("Voici votre flux privé. Toute adresse précédente ne fonctionne plus.")
         )
     return redirect(reverse("accounts:dashboard") + "#private-feed-heading")
 
