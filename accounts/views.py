@@ -48,9 +48,7 @@ def private_feed(request):
         messages.success(request, _("Votre flux privé est supprimé : son adresse ne fonctionne plus."))
     else:
         private_feed_renew(user=request.user)
-        messages.success(
-            request, _("Voici votre flux privé. Toute adresse précédente ne fonctionne plus.")
-        )
+        messages.success(request, _("Voici votre flux privé. Toute adresse précédente ne fonctionne plus."))
     return redirect(reverse("accounts:dashboard") + "#private-feed-heading")
 
 

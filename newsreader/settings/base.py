@@ -213,7 +213,13 @@ NEWSREADER_FREE_ARTICLES_PER_MONTH = env_int("NEWSREADER_FREE_ARTICLES_PER_MONTH
 NEWSREADER_PAGE_CACHE_SECONDS = env_int("NEWSREADER_PAGE_CACHE_SECONDS", 60)
 # The query parameters a cached page may vary by, each with the values it may take; an
 # address with any other parameter (tracking ones aside) is rendered but never stored.
-NEWSREADER_PAGE_CACHE_PARAMETERS = {"page": r"[1-9][0-9]{0,4}", "cpage": r"[1-9][0-9]{0,4}", "tri": r"[a-z]{1,20}"}
+# The search's `q` is deliberately absent: result pages are never stored (see pages/search.py).
+NEWSREADER_PAGE_CACHE_PARAMETERS = {
+    "page": r"[1-9][0-9]{0,4}",
+    "cpage": r"[1-9][0-9]{0,4}",
+    "tri": r"[a-z]{1,20}",
+    "p": r"[1-9][0-9]{0,4}",  # a sitemap's page
+}
 NEWSREADER_APP_STORE_URL = env_str("NEWSREADER_APP_STORE_URL", "https://apps.apple.com/fr/")
 NEWSREADER_PLAY_STORE_URL = env_str("NEWSREADER_PLAY_STORE_URL", "https://play.google.com/store/apps")
 
