@@ -31,7 +31,7 @@ from functools import lru_cache
 
 import snowballstemmer
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import BooleanField, Case, F, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
@@ -63,7 +63,7 @@ STOP_WORDS = frozenset(
     aurait aurions auriez auraient avais avait avions aviez avaient eut eûmes eûtes eurent aie aies ait
     ayons ayez aient eusse eusses eût eussions eussiez eussent""".split()  # noqa: SIM905 (the file, verbatim)
 )
-WORD = re.compile(r"\w+")
+WORD = re.compile(r"(\w+)")  # a group, so that split() keeps the words
 LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 _stemmer = snowballstemmer.stemmer("french")
 _stemmer_lock = threading.Lock()  # a Snowball stemmer keeps its word in itself: one at a time
@@ -414,10 +414,18 @@ def highlight(text, highlighted, *, length=SNIPPET_WORDS):
         first_hit = hits.index(True, best_start)
         best_start = max(0, min(first_hit - 6, len(tokens) - length))
     window = range(best_start, min(len(tokens), best_start + length))
-    parts = [f"<mark>{escape(tokens[i])}</mark>" if hits[i] else escape(tokens[i]) for i in window]
+    parts = [_marked_token(tokens[i], highlighted) if hits[i] else escape(tokens[i]) for i in window]
     prefix = "… " if best_start else ""
     suffix = " …" if window.stop < len(tokens) else ""
     return mark_safe(prefix + " ".join(parts) + suffix)  # noqa: S308
+
+
+def _marked_token(token, highlighted):
+    """ "hydrocarbures." → "<mark>hydrocarbures</mark>.": the word marked, not its punctuation."""
+    return "".join(
+        f"<mark>{escape(part)}</mark>" if index % 2 and normalize(part) in highlighted else escape(part)
+        for index, part in enumerate(WORD.split(token))
+    )
 
 
 # When nothing matches ---------------------------------------------------------------------
@@ -433,16 +441,11 @@ def similar_titles(*, text, limit=3):
         return []
     published = Article.objects.published().only("pk", "title", "slug")
     if connection.vendor == "postgresql":
-        similar = RawSQL(
-            "newsreader_unaccent(%s) <%% newsreader_unaccent(articles_article.title)",
-            [text],
-            output_field=BooleanField(),
-        )
-        score = RawSQL("word_similarity(newsreader_unaccent(%s), newsreader_unaccent(articles_article.title))", [text])
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL pg_trgm.word_similarity_threshold = %s", [SUGGESTION_SIMILARITY])
-            return list(published.filter(similar).annotate(score=score).order_by("-score", "-published_at")[:limit])
+        # Nearest first through the GiST index (`<<->` is 1 - word similarity), then the
+        # threshold: one bounded query whether or not anything comes close.
+        distance = RawSQL("newsreader_unaccent(%s) <<-> newsreader_unaccent(articles_article.title)", [text])
+        closest = published.annotate(distance=distance).order_by("distance")[:limit]
+        return [article for article in closest if 1 - article.distance >= SUGGESTION_SIMILARITY]
     wanted = [trigrams(word) for word in WORD.findall(fold(text))]
     if not wanted:
         return []

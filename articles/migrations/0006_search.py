@@ -6,7 +6,8 @@ from django.db import migrations, models
 
 # PostgreSQL: accents folded before the French stemmer; GIN indexes on both vectors; a
 # trigram index on the titles (accents folded by an immutable wrapper of `unaccent`, which
-# is only STABLE because its rules file could change) for "Vouliez-vous dire…".
+# is only STABLE because its rules file could change) for "Vouliez-vous dire…": GiST, whose
+# nearest-first scans give the closest titles without a threshold to set per query.
 POSTGRES = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -22,7 +23,10 @@ POSTGRES = [
         AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$""",
     "CREATE INDEX articles_searchentry_public_gin ON articles_searchentry USING gin (public_vector)",
     "CREATE INDEX articles_searchentry_full_gin ON articles_searchentry USING gin (full_vector)",
-    "CREATE INDEX articles_article_title_trgm ON articles_article USING gin (newsreader_unaccent(title) gin_trgm_ops)",
+    (
+        "CREATE INDEX articles_article_title_trgm ON articles_article"
+        " USING gist (newsreader_unaccent(title) gist_trgm_ops)"
+    ),
 ]
 POSTGRES_UNDO = [
     "DROP INDEX IF EXISTS articles_article_title_trgm",
