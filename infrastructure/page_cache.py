@@ -18,6 +18,8 @@ import re
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
 
 from . import scopes
 
@@ -94,7 +96,13 @@ def load(request):
     for header, value in stored["headers"]:
         response[header] = value
     response["X-Page-Cache"] = "hit"
-    return response
+    # A page stored with its validators (a feed's ETag) answers a conditional request with a 304.
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+        response=response,
+    )
 
 
 def store(request, response, seconds):

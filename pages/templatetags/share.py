@@ -12,6 +12,7 @@ from django import template
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse, translate_url
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -153,3 +154,9 @@ def share_buttons(context, article):
             ("WhatsApp", f"https://wa.me/?text={quote(f'{title} {url}', safe='')}", "whatsapp"),
         ],
     }
+
+
+@register.filter
+def w3c_datetime(moment):
+    """A date as sitemaps want it: ISO 8601 to the second, with the offset ("+01:00")."""
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
