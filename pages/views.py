@@ -87,7 +87,8 @@ def feed_links(*, name="site_feed", slug=None, title=None):
 def _article_list(request, *, heading, kind, subject, description="", feed=None, **filters):
     generations = depends_on(request, scopes.SITE, scopes.LISTS)
     page = selectors.paginate(queryset=selectors.articles_of(**filters), page_number=request.GET.get("page"))
-    feeds = feed_links(name=feed, slug=subject.slug, title=f"Newsreader : {heading}") if feed else feed_links()
+    title = _("Newsreader : %(name)s") % {"name": heading}
+    feeds = feed_links(name=feed, slug=subject.slug, title=title) if feed else feed_links()
     context = {
         "heading": heading,
         "kind": kind,
