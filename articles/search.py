@@ -28,6 +28,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 import snowballstemmer
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
@@ -63,7 +64,7 @@ STOP_WORDS = frozenset(
     aurait aurions auriez auraient avais avait avions aviez avaient eut eûmes eûtes eurent aie aies ait
     ayons ayez aient eusse eusses eût eussions eussiez eussent""".split()  # noqa: SIM905 (the file, verbatim)
 )
-WORD = re.compile(r"(\w+)")  # a group, so that split() keeps the words
+WORD = re.compile(r"\w+")
 LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 _stemmer = snowballstemmer.stemmer("french")
 _stemmer_lock = threading.Lock()  # a Snowball stemmer keeps its word in itself: one at a time
@@ -320,12 +321,14 @@ class SqliteResults:
         if reads_in_full is not None:  # the full text, for the pieces this reader reads whole
             branches.append((self.COLUMNS_FULL, base.filter(reads_in_full), 1))
         selects, params = [], []
+        # CROSS JOIN keeps the full-text index as the outer loop: SQLite would otherwise walk
+        # every published article and ask FTS5 about each one.
         for columns, queryset, in_full in branches:
             where, where_params = _where_sql(queryset)
             selects.append(
                 f"SELECT articles_article.id AS id, {self.BM25} AS score, {in_full} AS in_full,"
                 f" articles_article.published_at AS published_at"
-                f" FROM {FTS_TABLE} JOIN articles_article ON articles_article.id = {FTS_TABLE}.rowid"
+                f" FROM {FTS_TABLE} CROSS JOIN articles_article ON articles_article.id = {FTS_TABLE}.rowid"
                 f" WHERE {FTS_TABLE} MATCH %s AND {where}"
             )
             params += [fts_expression(parsed, columns), *where_params]
@@ -400,32 +403,52 @@ def marked(headline):
 
 
 def highlight(text, highlighted, *, length=SNIPPET_WORDS):
-    """What `ts_headline` does, in Python: the stretch of `text` (about `length` words) with
-    the most matched words, those words marked, the rest escaped."""
-    tokens = text.split()
-    hits = [bool(highlighted.intersection(words(token))) for token in tokens]
-    in_window = best = sum(hits[:length])
-    best_start = 0
-    for start in range(1, len(tokens) - length + 1):
-        in_window += hits[start + length - 1] - hits[start - 1]
-        if in_window > best:
-            best_start, best = start, in_window
-    if best:  # open a few words before the first match, as a reader would quote it
-        first_hit = hits.index(True, best_start)
-        best_start = max(0, min(first_hit - 6, len(tokens) - length))
-    window = range(best_start, min(len(tokens), best_start + length))
-    parts = [_marked_token(tokens[i], highlighted) if hits[i] else escape(tokens[i]) for i in window]
-    prefix = "… " if best_start else ""
-    suffix = " …" if window.stop < len(tokens) else ""
-    return mark_safe(prefix + " ".join(parts) + suffix)  # noqa: S308
+    """What `ts_headline` does, in Python: about `length` words of `text` around where the
+    matched words gather, those words marked, everything else escaped.
+
+    Only words that could match (they begin like a stem, accents aside) are stemmed, so a
+    long text costs one regular expression scan."""
+    hits = []
+    if highlighted:
+        hits = [
+            (match.start(), match.end())
+            for match in _candidates(highlighted).finditer(text)
+            if normalize(match.group()) in highlighted
+        ][:200]
+    begin = 0
+    if hits:
+        reach = length * 7  # characters in so many French words, roughly
+        gathered = [
+            sum(1 for other, _end in hits[index:] if other < start + reach) for index, (start, _e) in enumerate(hits)
+        ]
+        anchor = hits[gathered.index(max(gathered))][0]
+        look_from = max(0, anchor - 200)
+        before = [match.start() for match in WORD.finditer(text, look_from, anchor)][1 if look_from else 0 :]
+        begin = before[-6] if len(before) >= 6 else (before[0] if before and look_from else 0)
+    ends = [match.end() for match in islice(WORD.finditer(text, begin), length)]
+    goes_on = bool(ends) and WORD.search(text, ends[-1]) is not None
+    end = ends[-1] if goes_on else len(text)
+    parts, position = ["… " if begin else ""], begin
+    for hit_start, hit_end in hits:
+        if begin <= hit_start and hit_end <= end:
+            parts += [escape(text[position:hit_start]), f"<mark>{escape(text[hit_start:hit_end])}</mark>"]
+            position = hit_end
+    parts += [escape(text[position:end]), " …" if goes_on else ""]
+    return mark_safe("".join(parts))  # noqa: S308
 
 
-def _marked_token(token, highlighted):
-    """ "hydrocarbures." → "<mark>hydrocarbures</mark>.": the word marked, not its punctuation."""
-    return "".join(
-        f"<mark>{escape(part)}</mark>" if index % 2 and normalize(part) in highlighted else escape(part)
-        for index, part in enumerate(WORD.split(token))
-    )
+ACCENTED = {"a": "aàâäáã", "c": "cç", "e": "eéèêë", "i": "iîïíì", "o": "oôöóòõ", "u": "uùûüú", "y": "yÿ", "n": "nñ"}
+
+
+@lru_cache(maxsize=256)
+def _candidates(stems):
+    """Words that begin like one of these stems, whatever their accents and case."""
+
+    def letters(stem):
+        return "".join(f"[{ACCENTED[char]}]" if char in ACCENTED else re.escape(char) for char in stem)
+
+    alternatives = "|".join(letters(stem) for stem in sorted(stems, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\w*", re.IGNORECASE)
 
 
 # When nothing matches ---------------------------------------------------------------------
