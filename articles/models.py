@@ -135,7 +135,8 @@ class PublicView:
     is_gated: bool
 
 
-# What search reads of an article: a save that touches one of these refreshes its entry.
+# What search reads of an article: a save that touches one of these refreshes its entry
+# (articles/signals.py).
 SEARCHED_FIELDS = {"title", "kicker", "standfirst", "body", "access", "teaser_paragraphs"}
 
 
@@ -252,7 +253,6 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        requested_fields = kwargs.get("update_fields")
         self.refresh_derived_fields()
         image_changed = bool(self.hero_image) and self.hero_renditions.get("source") != self.hero_image.name
         if not self.hero_image:
@@ -272,10 +272,6 @@ class Article(models.Model):
                 "hero_renditions",
             }
         super().save(*args, **kwargs)
-        if requested_fields is None or SEARCHED_FIELDS & set(requested_fields):
-            from .search import index_articles  # the index reads this model: imported when used
-
-            index_articles([self])
         if image_changed:
             # Only now is the upload in storage under its final name.
             self.hero_renditions = images.make_renditions(self.hero_image)

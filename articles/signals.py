@@ -1,18 +1,26 @@
 """Retire what a change in the catalogue makes stale, and nothing more (see
 `infrastructure.scopes`): an article's own page and the lists when it is saved; every
 page when something all pages show changes (a section, a source, an author, a tag) or an
-article leaves the site."""
+article leaves the site. And keep the search index current: a save that changes what
+search reads of an article rewrites its entry, in the same transaction."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from infrastructure import scopes
 from infrastructure.scopes import content_changed
 
-from .models import Article, Author, RelatedArticle, Section, Source, Tag
+from .models import SEARCHED_FIELDS, Article, Author, RelatedArticle, Section, Source, Tag
+from .search import index_articles
 
 
 def article_saved(sender, instance, **kwargs):
     content_changed(scopes.article(instance.pk), scopes.LISTS)
+
+
+def article_text_saved(sender, instance, update_fields=None, raw=False, **kwargs):
+    """`update_fields` is what the save wrote: a workflow step (status, time) leaves the index alone."""
+    if not raw and (update_fields is None or SEARCHED_FIELDS & set(update_fields)):
+        index_articles([instance])
 
 
 def article_links_changed(sender, instance, action, **kwargs):
@@ -31,6 +39,7 @@ def site_wide_change(sender, **kwargs):
 
 
 post_save.connect(article_saved, sender=Article, dispatch_uid="scopes-article-save")
+post_save.connect(article_text_saved, sender=Article, dispatch_uid="search-article-save")
 post_delete.connect(site_wide_change, sender=Article, dispatch_uid="scopes-article-delete")
 for through in (Article.authors.through, Article.tags.through):
     m2m_changed.connect(article_links_changed, sender=through, dispatch_uid=f"scopes-{through.__name__}")
