@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -132,8 +133,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not workflow.can_publish(request.user):
-            fields.append("published_at")  # scheduling is an editor's decision
+        # Scheduling is an editor's decision, and once a piece is published its time moves
+        # only through the recorded "Reprogrammer" step.
+        if not workflow.can_publish(request.user) or (obj is not None and obj.status == Article.Status.PUBLISHED):
+            fields.append("published_at")
         return fields
 
     def save_model(self, request, obj, form, change):
@@ -225,9 +228,46 @@ class ArticleAdmin(SimpleHistoryAdmin):
                     "opts": self.opts,
                 }
                 return render(request, "admin/articles/article/confirm_publish.html", context)
-            self._run(request, step, [obj], note=request.POST.get("_note", "")[:300])
+            options = {"note": request.POST.get("_note", "")[:300]}
+            if step == "reschedule":
+                options["at"] = _posted_moment(request.POST.get("_publish_at", ""))
+            self._run(request, step, [obj], **options)
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
         return super().response_change(request, obj)
+
+    # Versions: seen by whoever may edit the piece, restored by editors through the workflow.
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._article_with_versions(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """simple-history's version page saved any posted form straight to the article: here
+        a version is shown (compared with today's text) and restored only by an editor,
+        through the recorded workflow step."""
+        article = self._article_with_versions(request, object_id)
+        version = get_object_or_404(article.history.all(), history_id=version_id)
+        if request.method != "POST":
+            return HttpResponseRedirect(
+                reverse("admin:articles_article_compare", args=[article.pk]) + f"?a={version.history_id}"
+            )
+        if not workflow.can_publish(request.user):
+            raise PermissionDenied
+        try:
+            workflow.article_restore_version(
+                user=request.user, article=article, version=version, note=request.POST.get("_note", "")[:200]
+            )
+        except workflow.TransitionRefused as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(request, _("La version est restaurée."), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    def _article_with_versions(self, request, object_id):
+        article = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not workflow.may_see_versions(request.user, article):
+            raise PermissionDenied
+        return article
 
     # Live preview and version comparison ------------------------------------------
 
@@ -267,9 +307,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def compare_view(self, request, pk):
         """Two saved versions side by side: what changed, field by field."""
-        article = get_object_or_404(self.get_queryset(request), pk=pk)
-        if not self.has_view_or_change_permission(request, article):
-            raise PermissionDenied
+        article = self._article_with_versions(request, pk)
         versions = article.history.all()
         newer = get_object_or_404(versions, pk=request.GET.get("b")) if request.GET.get("b") else versions.first()
         older = get_object_or_404(versions, pk=request.GET.get("a")) if request.GET.get("a") else newer.prev_record
@@ -287,9 +325,18 @@ class ArticleAdmin(SimpleHistoryAdmin):
             "older": older,
             "newer": newer,
             "changes": changes,
+            "may_restore": workflow.can_publish(request.user),
             "opts": self.opts,
         }
         return render(request, "admin/articles/article/compare.html", context)
+
+
+def _posted_moment(value):
+    """A datetime-local field's value, in the site's time zone (None if unreadable)."""
+    moment = parse_datetime(value.strip()) if value else None
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
 
 
 @admin.register(ArticleTransition)

@@ -33,6 +33,7 @@ def article_for_page(*, slug, generation, article_generation):
             return article
     queryset = Article.objects.published().select_related("source", "section").prefetch_related("authors", "tags")
     article = get_object_or_404(queryset, slug=slug)
+    article.public_view  # noqa: B018  (computed once, kept with the cached article)
     fragments.set(key, (article, article_generation(article.pk)), ARTICLE_SECONDS)
     return article
 

@@ -50,6 +50,7 @@ def publication_warnings(article):
 @transaction.atomic
 def _move(*, user, article, to_status, allowed_from, note="", publish_at=None):
     article = Article.objects.select_for_update().get(pk=article.pk)
+    was_live = article.is_published()
     if article.status not in allowed_from:
         raise TransitionRefused(
             _("« %(title)s » est %(status)s : cette étape n'est pas possible.")
@@ -65,8 +66,8 @@ def _move(*, user, article, to_status, allowed_from, note="", publish_at=None):
         fields.append("published_at")
     article.save(update_fields=fields)
     transition.save()
-    if transition.from_status == Status.PUBLISHED and to_status != Status.PUBLISHED:
-        # Gone from the site: out of every list, related sidebar and page that links to it.
+    if was_live and not article.is_published():
+        # Gone from the site (for now): out of every list, related sidebar and page.
         content_changed(scopes.SITE)
     return article
 
@@ -75,9 +76,28 @@ def _move(*, user, article, to_status, allowed_from, note="", publish_at=None):
 ALLOWED_FROM = {
     "submit": {Status.DRAFT},
     "publish": {Status.DRAFT, Status.REVIEW, Status.UNPUBLISHED},
+    "reschedule": {Status.PUBLISHED},
     "unpublish": {Status.PUBLISHED},
     "return_to_draft": {Status.REVIEW, Status.UNPUBLISHED},
 }
+# What restoring a version brings back: the piece's content, never its place in the workflow.
+RESTORED_FIELDS = [
+    "title",
+    "slug",
+    "kicker",
+    "standfirst",
+    "body",
+    "hero_image",
+    "hero_alt",
+    "hero_caption",
+    "hero_credit",
+    "source_id",
+    "original_url",
+    "section_id",
+    "access",
+    "teaser_paragraphs",
+    "comments_mode",
+]
 
 
 def may_submit(user, article):
@@ -108,6 +128,23 @@ def article_publish(*, user, article, at=None, note=""):
     )
 
 
+def article_reschedule(*, user, article, at, note=""):
+    """Move a published (or scheduled) piece's publication time; a future time takes a live
+    piece off the site until then."""
+    if not can_publish(user):
+        raise TransitionRefused(_("Seuls les éditeurs programment."))
+    if at is None:
+        raise TransitionRefused(_("Indiquez la nouvelle date de publication."))
+    return _move(
+        user=user,
+        article=article,
+        to_status=Status.PUBLISHED,
+        allowed_from=ALLOWED_FROM["reschedule"],
+        note=note,
+        publish_at=at,
+    )
+
+
 def article_unpublish(*, user, article, note=""):
     if not can_publish(user):
         raise TransitionRefused(_("Seuls les éditeurs dépublient."))
@@ -125,9 +162,39 @@ def article_return_to_draft(*, user, article, note=""):
     )
 
 
+def may_see_versions(user, article):
+    """Editors see every piece's versions; an author those of their own drafts only."""
+    return can_publish(user) or can_edit(user, article)
+
+
+@transaction.atomic
+def article_restore_version(*, user, article, version, note=""):
+    """An editor brings back an earlier version's content. The piece keeps its place in the
+    workflow (status, publication time); the restoration is recorded as a step of its own."""
+    if not can_publish(user):
+        raise TransitionRefused(_("Seuls les éditeurs restaurent une version."))
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if version.id != article.pk:
+        raise TransitionRefused(_("Cette version n'est pas celle de cet article."))
+    for field in RESTORED_FIELDS:
+        setattr(article, field, getattr(version, field))
+    article._history_user = user
+    article.save()
+    moment = timezone.localtime(version.history_date).strftime("%Y-%m-%d %H:%M")
+    ArticleTransition.objects.create(
+        article=article,
+        user=user,
+        from_status=article.status,
+        to_status=article.status,
+        note=(_("Version du %(date)s restaurée.") % {"date": moment} + f" {note}").strip()[:300],
+    )
+    return article
+
+
 TRANSITIONS = {
     "submit": (article_submit, _("Soumettre à la relecture")),
     "publish": (article_publish, _("Publier (ou programmer)")),
+    "reschedule": (article_reschedule, _("Reprogrammer")),
     "unpublish": (article_unpublish, _("Dépublier")),
     "return_to_draft": (article_return_to_draft, _("Renvoyer en brouillon")),
 }

@@ -3,6 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -67,12 +68,17 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ["article", "author"]
     search_fields = ["body", "author__email", "author__display_name", "article__title"]
     date_hierarchy = "created_at"
+    # Nothing is edited in place: a decision is a button that calls its service, which
+    # logs it and notifies whoever it concerns.
     readonly_fields = [
         "article",
         "author",
         "parent",
         "in_reply_to",
         "body",
+        "status",
+        "rejection_reason",
+        "is_featured",
         "created_at",
         "edited_at",
         "recommend_count",
@@ -95,11 +101,45 @@ class CommentAdmin(admin.ModelAdmin):
         "report_count",
     ]
     inlines = [ReportInline]
+    change_form_template = "admin/comments/comment/change_form.html"
     action_form = ModerationActionForm
     actions = ["approve", "reject", "feature", "unfeature", "ban_authors", "suspend_authors", "premoderate_authors"]
 
     def has_add_permission(self, request):
         return False
+
+    def save_model(self, request, obj, form, change):
+        """Every field is read-only: saving the form changes nothing; decisions go through
+        `response_change` and the services."""
+
+    def response_change(self, request, obj):
+        decision = request.POST.get("_moderate")
+        if decision in self.DECISIONS and self.has_change_permission(request, obj):
+            action = getattr(self, self.DECISIONS[decision])
+            action(request, type(obj).objects.filter(pk=obj.pk))
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["decisions"] = self.decisions_for(obj) if obj and self.has_change_permission(request, obj) else []
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # The buttons of one comment's page: the same actions as the queues' bulk actions.
+    DECISIONS = {"approve": "approve", "reject": "reject", "feature": "feature", "unfeature": "unfeature"}
+
+    def decisions_for(self, comment):
+        labels = {
+            "approve": _("Approuver"),
+            "reject": _("Refuser (motif obligatoire)"),
+            "feature": _("Mettre en avant (Choix de la rédaction)"),
+            "unfeature": _("Retirer des choix de la rédaction"),
+        }
+        possible = {
+            Comment.Status.PENDING: ["approve", "reject"],
+            Comment.Status.PUBLISHED: ["reject", "unfeature" if comment.is_featured else "feature"],
+            Comment.Status.REJECTED: ["approve"],
+        }.get(comment.status, [])
+        return [(decision, labels[decision]) for decision in possible]
 
     @admin.display(description=_("commentaire"))
     def excerpt(self, comment):
@@ -186,16 +226,26 @@ class ReportedCommentAdmin(CommentAdmin):
 
 @admin.register(CommenterStanding)
 class CommenterStandingAdmin(admin.ModelAdmin):
+    """A reader's standing, changed through the sanctions' services (each logged as what it is)."""
+
     list_display = ["user", "banned", "suspended_until", "always_premoderate", "reason", "updated_at"]
     list_filter = ["banned", "always_premoderate"]
     search_fields = ["user__email", "user__display_name"]
     raw_id_fields = ["user"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["user"] if obj else []
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        ModerationLog.objects.create(
-            actor=request.user, action=ModerationLog.Action.SETTINGS, target=obj.user, reason=obj.reason
+        standing = services.commenter_standing_update(
+            moderator=request.user,
+            user=obj.user,
+            banned=obj.banned,
+            suspended_until=obj.suspended_until,
+            always_premoderate=obj.always_premoderate,
+            reason=obj.reason,
         )
+        obj.pk = standing.pk
 
 
 @admin.register(ModerationLog)
@@ -218,6 +268,4 @@ class ModerationSettingsAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        changed = ", ".join(form.changed_data)
-        ModerationLog.objects.create(actor=request.user, action=ModerationLog.Action.SETTINGS, reason=changed[:300])
+        services.moderation_settings_update(moderator=request.user, rules=obj, changed=form.changed_data)

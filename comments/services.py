@@ -202,6 +202,37 @@ def commenter_premoderate(*, moderator, user, reason):
     )
 
 
+@transaction.atomic
+def commenter_standing_update(*, moderator, user, banned, suspended_until, always_premoderate, reason=""):
+    """Set a reader's standing as a whole (the admin's form): each sanction imposed or lifted
+    is logged as what it is."""
+    standing = CommenterStanding.objects.select_for_update().get_or_create(user=user)[0]
+    actions = []
+    if banned and not standing.banned:
+        actions.append(ModerationLog.Action.BAN)
+    if suspended_until and suspended_until != standing.suspended_until and suspended_until > timezone.now():
+        actions.append(ModerationLog.Action.SUSPEND)
+    if always_premoderate and not standing.always_premoderate:
+        actions.append(ModerationLog.Action.PREMODERATE)
+    lifted = (standing.banned and not banned) or (standing.always_premoderate and not always_premoderate)
+    if lifted or (standing.suspended_until and not suspended_until):
+        actions.append(ModerationLog.Action.RESTORE)
+    standing.banned, standing.suspended_until = banned, suspended_until
+    standing.always_premoderate, standing.reason = always_premoderate, reason
+    standing.save()
+    for action in actions:
+        _log(moderator, action, target=user, reason=reason)
+    return standing
+
+
+@transaction.atomic
+def moderation_settings_update(*, moderator, rules, changed):
+    """Save the discussion's rules (already set on `rules`) and log which ones changed."""
+    rules.save()
+    _log(moderator, ModerationLog.Action.SETTINGS, reason=", ".join(changed)[:300])
+    return rules
+
+
 def commenter_restore(*, moderator, user, reason=""):
     _sanction(
         moderator=moderator,

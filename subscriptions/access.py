@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Article
@@ -49,8 +49,8 @@ class Reading:
 
 
 FULL = Reading(full=True)
-# Each attempt loses only to another page of the same reader taking a slot: a handful is plenty.
-SPEND_ATTEMPTS = 8
+# An attempt loses only to another page of the same reader taking a slot: the quota bounds them.
+SPEND_ATTEMPTS = 32
 
 
 def is_subscriber(user, at=None):
@@ -119,22 +119,26 @@ def read_in_full_filter(*, user, now=None):
 def free_article_spend(*, user, article, now=None):
     """Spend one of the month's free articles on this piece, and say what the reader gets.
 
-    Atomic across processes: each free read takes the next numbered slot of the month,
-    and the database lets a slot be taken once. A reader opening several gated pieces at
-    the same moment gets exactly as many in full as they have free articles left.
+    Atomic across processes: each free read takes a numbered slot of the month, from 1 to
+    the quota, and the database lets a slot be taken once. A reader opening several gated
+    pieces at the same moment gets exactly as many in full as they have free articles left.
     """
+    quota = settings.NEWSREADER_FREE_ARTICLES_PER_MONTH
     month = month_start(now)
     for _attempt in range(SPEND_ATTEMPTS):
         reading = reading_for(user=user, article=article, now=now)
         if not reading.spends_free_article:
             return reading
-        taken = MeteredRead.objects.filter(user=user, month=month).aggregate(last=Max("slot"))["last"] or 0
+        taken = set(MeteredRead.objects.filter(user=user, month=month).values_list("slot", flat=True))
+        free_slots = [slot for slot in range(1, quota + 1) if slot not in taken]
+        if not free_slots:
+            break
         try:
             with transaction.atomic():
-                MeteredRead.objects.create(user=user, article=article, month=month, slot=taken + 1)
+                MeteredRead.objects.create(user=user, article=article, month=month, slot=free_slots[0])
         except IntegrityError:
             continue  # another page took this slot (or this article) meanwhile: decide again
-        return Reading(full=True, free_left=reading.free_left - 1)
+        return Reading(full=True, free_left=len(free_slots) - 1)
     return Reading(full=False, reason=Reason.QUOTA, free_left=0)
 
 

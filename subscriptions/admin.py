@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import selectors, services
-from .forms import GenerateCodesForm
+from .forms import GenerateCodesForm, GrantSubscriptionForm
 from .models import AccessCode, Plan, Redemption, Subscription
 
 
@@ -48,22 +48,56 @@ class ActiveFilter(admin.SimpleListFilter):
 
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
+    """Subscriptions are opened with `subscription_grant()` (a new period starts when the
+    current one ends) and ended with `subscription_end()`: the dates are never edited by
+    hand."""
+
     list_display = ["user", "plan", "starts_at", "ends_at", "origin", "active"]
     list_filter = [ActiveFilter, "origin", "plan"]
     list_select_related = ["user", "plan"]
     search_fields = ["user__email"]
     autocomplete_fields = ["user"]
     date_hierarchy = "ends_at"
-    readonly_fields = ["access_code", "granted_by", "created_at"]
+    actions = ["end_now"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = GrantSubscriptionForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["user", "plan", "days", "note"]
+        return ["user", "plan", "starts_at", "ends_at", "origin", "access_code", "granted_by", "note", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["user", "plan", "starts_at", "ends_at", "origin", "access_code", "granted_by", "created_at"]
 
     @admin.display(description=_("en cours"), boolean=True)
     def active(self, subscription):
         return subscription.is_active()
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.granted_by = request.user
-        super().save_model(request, obj, form, change)
+        if change:
+            obj.save(update_fields=["note"])
+            return
+        granted = services.subscription_grant(
+            user=form.cleaned_data["user"],
+            duration=form.duration,
+            origin=Subscription.Origin.STAFF,
+            plan=form.cleaned_data["plan"],
+            granted_by=request.user,
+            note=form.cleaned_data["note"],
+        )
+        obj.pk, obj.starts_at, obj.ends_at = granted.pk, granted.starts_at, granted.ends_at
+
+    @admin.action(description=_("Mettre fin maintenant"), permissions=["change"])
+    def end_now(self, request, queryset):
+        for subscription in queryset:
+            services.subscription_end(subscription=subscription, ended_by=request.user)
+        self.message_user(request, _("Abonnements terminés."), messages.SUCCESS)
 
     def changelist_view(self, request, extra_context=None):
         count = selectors.active_subscriber_count()

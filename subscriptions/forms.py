@@ -1,7 +1,9 @@
+from datetime import timedelta
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Plan
+from .models import Plan, Subscription
 
 
 class RedeemCodeForm(forms.Form):
@@ -28,3 +30,26 @@ class GenerateCodesForm(forms.Form):
         if not data.get("plan") and not data.get("days"):
             raise forms.ValidationError(_("Choisissez une formule ou un nombre de jours."))
         return data
+
+
+class GrantSubscriptionForm(forms.ModelForm):
+    """The newsroom offers a subscription: a plan's period or a number of days."""
+
+    days = forms.IntegerField(
+        label=_("Ou nombre de jours"), min_value=1, max_value=3650, required=False, help_text=_("À défaut de formule.")
+    )
+
+    class Meta:
+        model = Subscription
+        fields = ["user", "plan", "note"]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("plan") and not data.get("days"):
+            raise forms.ValidationError(_("Choisissez une formule ou un nombre de jours."))
+        return data
+
+    @property
+    def duration(self):
+        days = self.cleaned_data.get("days") or self.cleaned_data["plan"].days
+        return timedelta(days=days)

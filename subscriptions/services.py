@@ -1,12 +1,14 @@
 """Changes of state for subscriptions and access codes."""
 
 import secrets
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .access import forget_subscription_status
 from .models import AccessCode, PrivateFeed, Redemption, Subscription
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed by hand
@@ -25,6 +27,7 @@ def subscription_grant(*, user, duration, origin, plan=None, access_code=None, g
     now = timezone.now()
     current_end = Subscription.objects.filter(user=user, ends_at__gt=now).aggregate(end=Max("ends_at"))["end"]
     starts_at = max(now, current_end) if current_end else now
+    forget_subscription_status(user)
     return Subscription.objects.create(
         user=user,
         plan=plan,
@@ -35,6 +38,19 @@ def subscription_grant(*, user, duration, origin, plan=None, access_code=None, g
         granted_by=granted_by,
         note=note,
     )
+
+
+def subscription_end(*, subscription, ended_by, at=None):
+    """End a subscription now (or at `at`): access stops then; a period not yet started is
+    shortened to nothing."""
+    at = at or timezone.now()
+    if subscription.ends_at <= at:
+        return subscription
+    subscription.ends_at = max(at, subscription.starts_at + timedelta(microseconds=1))
+    note = f"{subscription.note} · " if subscription.note else ""
+    subscription.note = (note + _("terminé par %(who)s") % {"who": ended_by})[:200]
+    subscription.save(update_fields=["ends_at", "note"])
+    return subscription
 
 
 def access_code_redeem(*, user, code):

@@ -40,7 +40,6 @@ def redeem(request):
     except services.RedemptionError as error:
         form.add_error("code", str(error))
         return offer(request, form=form, status=400)
-    request.user._is_subscriber = True
     messages.success(
         request,
         _("Votre code est validé : vous êtes abonné jusqu'au %(date)s.")

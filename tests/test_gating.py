@@ -184,3 +184,18 @@ def test_subscriber_page_is_never_served_to_an_anonymous_reader(client, settings
     subscriber(client).get(article.get_absolute_url())
     client.logout()
     assert PARAGRAPHS[-1] not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_teaser_never_gives_away_the_whole_text(client):
+    """An editor asking for more free paragraphs than the piece has still leaves the last
+    one for subscribers, and the excerpt says the text goes on."""
+    article = gated_article(Article.Access.SUBSCRIBERS, teaser_paragraphs=20)
+    assert paragraphs_received(client, article) == PARAGRAPHS[:-1]
+    assert article.public_view.excerpt.endswith("…")
+    assert PARAGRAPHS[-1] not in article.public_view.text
+
+
+def test_public_view_of_a_public_piece_is_the_whole_text():
+    article = ArticleFactory(standfirst="Chapô.", body=BODY)
+    assert article.public_view.text.endswith(PARAGRAPHS[-1])
+    assert not article.public_view.excerpt.endswith("…")

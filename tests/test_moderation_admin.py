@@ -1,6 +1,7 @@
 """Moderators work in the admin's comment queues, and can touch nothing else."""
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 
 from comments.models import Comment, ModerationLog
 
@@ -86,3 +87,45 @@ def test_a_comment_with_braces_opens_in_the_admin(client, moderator):
     response = client.get(f"/admin/comments/comment/{comment.pk}/change/")
     assert response.status_code == 200
     assert "Un ensemble {a, b} et des accolades {}" in response.content.decode()
+
+
+def test_a_comments_page_cannot_change_its_state_without_the_service(client, moderator):
+    """Posting the change form with another status or the featured box ticked changes
+    nothing: no decision escapes the log and the notifications."""
+    comment = CommentFactory(status=Comment.Status.PENDING)
+    url = f"/admin/comments/comment/{comment.pk}/change/"
+    client.post(
+        url, {"status": "published", "is_featured": "on", "reports-TOTAL_FORMS": "0", "reports-INITIAL_FORMS": "0"}
+    )
+    comment.refresh_from_db()
+    assert (comment.status, comment.is_featured) == (Comment.Status.PENDING, False)
+    assert not ModerationLog.objects.exists()
+
+
+def test_a_comments_page_offers_the_decisions_and_logs_them(client, moderator, django_capture_on_commit_callbacks):
+    comment = CommentFactory(status=Comment.Status.PENDING)
+    url = f"/admin/comments/comment/{comment.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'value="approve"' in page and 'value="feature"' not in page
+    management = {"reports-TOTAL_FORMS": "0", "reports-INITIAL_FORMS": "0"}
+    client.post(url, {"_moderate": "approve", "reason": "relu", **management})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"_moderate": "feature", "reason": "", **management})
+    assert DBTaskResult.objects.filter(task_path__endswith="notify_featured").count() == 1
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PUBLISHED and comment.is_featured
+    assert list(ModerationLog.objects.order_by("created_at", "pk").values_list("action", "actor")) == [
+        (ModerationLog.Action.APPROVE, moderator.pk),
+        (ModerationLog.Action.FEATURE, moderator.pk),
+    ]
+
+
+def test_a_standing_saved_in_the_admin_is_logged_as_the_sanction_it_is(client, moderator):
+    reader = CommentFactory().author
+    client.post(
+        "/admin/comments/commenterstanding/add/",
+        {"user": reader.pk, "banned": "on", "suspended_until_0": "", "suspended_until_1": "", "reason": "insultes"},
+    )
+    assert reader.commenter_standing.banned
+    log = ModerationLog.objects.get()
+    assert (log.action, log.target, log.actor, log.reason) == ("ban", reader, moderator, "insultes")

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article, ArticleTransition
 
@@ -181,10 +181,36 @@ def test_refused_transition_says_why(client, editor):
     assertContains(response, "cette étape n&#x27;est pas possible")
 
 
-def test_editor_grants_a_subscription(client, editor):
+def test_editor_grants_a_subscription_that_follows_the_running_one(client, editor):
+    """Granting goes through `subscription_grant()`: the new period starts when the reader's
+    current one ends, and the grant is signed by the editor."""
+    from subscriptions.models import Subscription
+
+    running = SubscriptionFactory()
     client.force_login(editor)
-    assert client.get("/admin/subscriptions/subscription/add/").status_code == 200
     assert client.get("/admin/subscriptions/accesscode/generer/").status_code == 200
+    response = client.post(
+        "/admin/subscriptions/subscription/add/", {"user": running.user.pk, "plan": "", "days": "30", "note": "geste"}
+    )
+    assert response.status_code == 302
+    granted = Subscription.objects.exclude(pk=running.pk).get()
+    assert (granted.user, granted.origin, granted.granted_by, granted.note) == (running.user, "staff", editor, "geste")
+    assert granted.starts_at == running.ends_at
+    assert granted.ends_at == running.ends_at + timedelta(days=30)
+
+
+def test_a_granted_subscriptions_dates_are_not_edited_by_hand(client, editor):
+    subscription = SubscriptionFactory()
+    client.force_login(editor)
+    url = f"/admin/subscriptions/subscription/{subscription.pk}/change/"
+    client.post(url, {"ends_at_0": "01/01/2099", "ends_at_1": "00:00:00", "note": "prolongé ?"})
+    subscription.refresh_from_db()
+    assert subscription.ends_at.year != 2099
+    assert subscription.note == "prolongé ?"
+    client.post("/admin/subscriptions/subscription/", {"action": "end_now", "_selected_action": [subscription.pk]})
+    subscription.refresh_from_db()
+    assert not subscription.is_active()
+    assert str(editor) in subscription.note
 
 
 @pytest.mark.parametrize("who", ["editor", "author_own", "author_other", "reader", "anonymous"])
@@ -227,12 +253,74 @@ def test_every_save_is_a_version_and_an_old_one_can_be_restored(client, editor):
     compare = client.get(f"/admin/articles/article/{article.pk}/comparer/", {"a": versions[0].pk, "b": versions[1].pk})
     assertContains(compare, "Titre&nbsp;d'origine")
     assertContains(compare, "Titre corrigé")
+    assertContains(compare, "Restaurer cette version")
     restore_url = f"/admin/articles/article/{article.pk}/history/{versions[0].pk}/"
-    assert client.get(restore_url).status_code == 200
-    response = client.post(restore_url, form_data(versions[0].instance, title="Titre d'origine"))
+    assert client.get(restore_url)["Location"].endswith(f"/comparer/?a={versions[0].pk}")
+    response = client.post(restore_url, {"_note": "retour au titre validé"})
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.title == "Titre d'origine"
+    assert article.status == Article.Status.PUBLISHED
+    step = ArticleTransition.objects.get(article=article)
+    assert step.user == editor and "restaurée" in step.note and "retour au titre validé" in step.note
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_author_cannot_read_or_overwrite_others_articles_through_the_version_page(client, method):
+    """The attacker's path: simple-history's version page let any Author read any draft and
+    post a form that rewrote a published piece, with no workflow step recorded."""
+    author = staff_member("Authors")
+    other = staff_member("Authors")
+    draft = ArticleFactory(status=Article.Status.DRAFT, created_by=other, title="Brouillon d'un autre")
+    published = ArticleFactory(created_by=author, access=Article.Access.SUBSCRIBERS, title="Papier publié")
+    client.force_login(author)
+    for article in (draft, published):
+        version = article.history.first()
+        url = f"/admin/articles/article/{article.pk}/history/{version.pk}/"
+        data = form_data(article, title="Piraté", access=Article.Access.PUBLIC) if method == "post" else None
+        response = getattr(client, method)(url, data)
+        assert response.status_code in (403, 404)
+        assert "Brouillon d&#x27;un autre" not in response.content.decode()
+        assert client.get(f"/admin/articles/article/{article.pk}/comparer/").status_code in (403, 404)
+    published.refresh_from_db()
+    assert (published.title, published.access) == ("Papier publié", Article.Access.SUBSCRIBERS)
+    assert not ArticleTransition.objects.exists()
+
+
+def test_an_author_sees_the_versions_of_their_own_draft_but_cannot_restore(client):
+    author = staff_member("Authors")
+    draft = ArticleFactory(status=Article.Status.DRAFT, created_by=author, title="Premier jet")
+    draft.title = "Second jet"
+    draft.save()
+    client.force_login(author)
+    older = draft.history.order_by("history_date").first()
+    compare = client.get(f"/admin/articles/article/{draft.pk}/comparer/", {"a": older.pk})
+    assertContains(compare, "Premier")
+    assertNotContains(compare, "Restaurer cette version")
+    assert client.post(f"/admin/articles/article/{draft.pk}/history/{older.pk}/").status_code == 403
+    draft.refresh_from_db()
+    assert draft.title == "Second jet"
+
+
+def test_a_published_pieces_time_moves_only_through_the_recorded_reschedule_step(client, editor):
+    article = ArticleFactory()
+    original_time = article.published_at
+    client.force_login(editor)
+    url = f"/admin/articles/article/{article.pk}/change/"
+    later = timezone.localtime() + timedelta(days=2)
+    client.post(url, form_data(article, published_at_0=later.strftime("%d/%m/%Y"), published_at_1="10:00:00"))
+    article.refresh_from_db()
+    assert article.published_at == original_time  # the form cannot move it
+    response = client.post(
+        url, form_data(article, _step="reschedule", _publish_at=later.strftime("%Y-%m-%dT%H:%M"), _note="embargo")
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.is_scheduled()
+    assert timezone.localtime(article.published_at).strftime("%Y-%m-%dT%H:%M") == later.strftime("%Y-%m-%dT%H:%M")
+    step = ArticleTransition.objects.get(article=article)
+    assert (step.from_status, step.to_status, step.note) == ("published", "published", "embargo")
+    assert step.publish_at == article.published_at
 
 
 def jpeg(width=1600, height=900):
@@ -281,10 +369,13 @@ def test_admin_home_shows_todays_figures(client, editor):
         assert label in html
 
 
-def test_staff_must_set_up_mfa_when_required(client, settings, editor):
+@pytest.mark.parametrize("where", ["admin", "preview"])
+def test_staff_must_set_up_mfa_when_required(client, settings, editor, where):
+    """The draft preview on the site shows the newsroom's work: guarded like the admin."""
     settings.NEWSREADER_STAFF_REQUIRE_MFA = True
+    draft = ArticleFactory(status=Article.Status.DRAFT)
     client.force_login(editor)
-    response = client.get("/admin/")
+    response = client.get("/admin/" if where == "admin" else f"/articles/{draft.slug}/apercu/")
     assert response.status_code == 302 and response["Location"].endswith("/comptes/2fa/")
 
 

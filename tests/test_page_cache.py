@@ -71,3 +71,68 @@ def test_a_scheduled_article_appears_at_its_time_even_through_the_page_cache(cli
     # Time passes (no save, no signal, no job): the article's time has come.
     Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(seconds=1))
     assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_a_comment_retires_its_article_page_only(client, page_cache):
+    """Scopes: a comment on one article costs the site that page, not the front page nor
+    the other articles."""
+    from .factories import CommentFactory
+
+    commented, other = ArticleFactory(), ArticleFactory()
+    for url in ("/", commented.get_absolute_url(), other.get_absolute_url()):
+        assert client.get(url)["X-Page-Cache"] == "miss"
+    CommentFactory(article=commented, body="Un avis tout neuf.")
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    assert client.get(other.get_absolute_url())["X-Page-Cache"] == "hit"
+    response = client.get(commented.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assertContains(response, "Un avis tout neuf.")
+
+
+def test_publishing_retires_the_lists_but_not_other_articles(client, page_cache):
+    other = ArticleFactory()
+    client.get("/")
+    client.get(other.get_absolute_url())
+    ArticleFactory(title="Une nouvelle dépêche", source=other.source, section=other.section)
+    assert client.get(other.get_absolute_url())["X-Page-Cache"] == "hit"
+    front = client.get("/")
+    assert front["X-Page-Cache"] == "miss"
+    assertContains(front, "Une nouvelle dépêche")
+
+
+def test_a_scheduled_article_reaches_the_front_page_at_its_time(client, page_cache):
+    """No save and no job at publication time: the lists scope retires by itself when the
+    next scheduled article is due."""
+    import time
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ArticleFactory(title="Programmé pour bientôt", published_at=timezone.now() + timedelta(seconds=1))
+    first = client.get("/")
+    assert "Programmé pour bientôt" not in first.content.decode()
+    assert client.get("/")["X-Page-Cache"] == "hit"
+    time.sleep(1.2)
+    response = client.get("/")
+    assert response["X-Page-Cache"] == "miss"
+    assertContains(response, "Programmé pour bientôt")
+
+
+def test_tracking_parameters_share_the_cached_page(client, page_cache):
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())
+    shared = client.get(f"{article.get_absolute_url()}?utm_source=twitter&utm_medium=social&fbclid=abc")
+    assert shared["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.parametrize("query", ["?x=1", "?page=0002", "?page=1&page=2", "?tri=recents&nonsense=1"])
+def test_addresses_with_unknown_parameters_are_rendered_but_never_stored(client, page_cache, query):
+    """A crawler inventing query strings cannot fill the cache."""
+    from django.core.cache import cache
+
+    article = ArticleFactory()
+    before = set(cache._cache)
+    response = client.get(f"{article.get_absolute_url()}{query}")
+    assert response.status_code in (200, 404)
+    assert "X-Page-Cache" not in response
+    assert not [key for key in set(cache._cache) - before if ":pages:" in key]

@@ -70,3 +70,23 @@ def test_related_item_shows_kicker_source_age_badge_and_excerpt(client):
 def test_empty_related_list_says_so(client):
     article = ArticleFactory()
     assertContains(client.get(article.get_absolute_url()), "Articles connexes")
+
+
+def test_every_related_item_shows_about_100_words_of_public_text_ending_with_an_ellipsis(client):
+    """A subscriber-only item gets the same excerpt as any other: its public text (the
+    standfirst and the teaser paragraphs), cut at a word, never a word of the rest."""
+    section = SectionFactory()
+    article = ArticleFactory(section=section)
+    teaser = " ".join(f"libre{n}" for n in range(150))
+    ArticleFactory(
+        section=section,
+        access=Article.Access.SUBSCRIBERS,
+        standfirst="Chapô court.",
+        body=f"{teaser}\n\nsecret\n\nDernier paragraphe réservé.",
+        teaser_paragraphs=1,
+    )
+    related = client.get(article.get_absolute_url()).content.decode().split('class="related"')[1]
+    excerpt = related.split('class="related__excerpt">')[1].split("</p>")[0]
+    assert "Chapô court. libre0 libre1" in excerpt
+    assert excerpt.endswith("libre97…")  # 100 words: the standfirst's two and 98 of the teaser
+    assert "secret" not in related and "réservé." not in related

@@ -60,11 +60,12 @@ def article_json_ld(context, article):
     A gated piece names the container of its subscriber-only part in `hasPart`."""
     request = context["request"]
     absolute = request.build_absolute_uri
+    public = article.public_view
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": article.title,
-        "description": article.standfirst,
+        "headline": public.title,
+        "description": public.standfirst,
         "mainEntityOfPage": absolute(article.get_absolute_url()),
         "datePublished": timezone.localtime(article.published_at).isoformat(timespec="seconds"),
         "dateModified": timezone.localtime(article.updated_at).isoformat(timespec="seconds"),
@@ -77,8 +78,8 @@ def article_json_ld(context, article):
         "sourceOrganization": {"@type": "NewsMediaOrganization", "name": article.source.name},
         "isAccessibleForFree": not article.is_gated,
     }
-    if article.hero_image:
-        data["image"] = [absolute(article.hero_image.url)]
+    if public.image:
+        data["image"] = [absolute(public.image.url)]
     if article.section:
         data["articleSection"] = article.section.name
     if article.is_gated:
