@@ -137,7 +137,10 @@ class PublicView:
 
 # What search reads of an article: a save that touches one of these refreshes its entry
 # (articles/signals.py).
-SEARCHED_FIELDS = {"title", "kicker", "standfirst", "body", "access", "teaser_paragraphs"}
+SEARCHED_FIELDS = {
+    *("title", "kicker", "standfirst", "body", "access", "teaser_paragraphs"),
+    *("status", "published_at", "section", "section_id", "source", "source_id"),
+}
 
 
 class Article(models.Model):
@@ -426,6 +429,12 @@ class SearchEntry(models.Model):
     full_body = models.TextField(blank=True)
     public_vector = SearchVectorField(null=True, editable=False)
     full_vector = SearchVectorField(null=True, editable=False)
+    # Copied from the article, so that a search picks its candidates in this table alone:
+    # when published (None while it is not), who may read it, where it is filed.
+    published_at = models.DateTimeField(null=True)
+    access = models.CharField(max_length=12, default="")
+    section_id = models.BigIntegerField(null=True)
+    source_id = models.BigIntegerField(null=True)
 
     class Meta:
         verbose_name = _("entrée de recherche")

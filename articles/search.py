@@ -36,6 +36,7 @@ from django.db import connection
 from django.db.models import BooleanField, Case, F, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -49,7 +50,8 @@ SNIPPET_WORDS = 40
 # Marks around the matched words in a snippet, chosen so that no article contains them: the
 # snippet is escaped whole, then they become <mark> elements.
 MARK_START, MARK_END = "\ue000", "\ue001"
-SUGGESTION_SIMILARITY = 0.4  # word similarity of a title to a mistyped query (pg_trgm's measure)
+CANDIDATES = 500  # a question is answered from at most this many of its newest matches
+SUGGESTION_SIMILARITY = 0.6  # word similarity of a title to a mistyped query (pg_trgm's default threshold)
 SUGGESTION_TITLES_SQLITE = 5000  # SQLite compares the query with this many of the newest titles
 
 # PostgreSQL's french.stop (the Snowball project's list). PostgreSQL looks a word up in it
@@ -148,11 +150,18 @@ def parse_query(text):
 # Keeping the index current --------------------------------------------------------------
 
 
-def _texts(article):
+def _entry_fields(article):
     return {
         "public_body": plain_text(" ".join(article.public_view.teaser_blocks)),
         "full_body": plain_text(article.body_html),
+        "published_at": article.published_at if article.status == Article.Status.PUBLISHED else None,
+        "access": article.access,
+        "section_id": article.section_id,
+        "source_id": article.source_id,
     }
+
+
+ENTRY_FIELDS = ["public_body", "full_body", "published_at", "access", "section_id", "source_id"]
 
 
 def index_articles(articles):
@@ -161,9 +170,9 @@ def index_articles(articles):
     articles = [article for article in articles if article.pk]
     if not articles:
         return
-    entries = [SearchEntry(article_id=article.pk, **_texts(article)) for article in articles]
+    entries = [SearchEntry(article_id=article.pk, **_entry_fields(article)) for article in articles]
     SearchEntry.objects.bulk_create(
-        entries, update_conflicts=True, unique_fields=["article"], update_fields=["public_body", "full_body"]
+        entries, update_conflicts=True, unique_fields=["article"], update_fields=ENTRY_FIELDS
     )
     ids = [article.pk for article in articles]
     with connection.cursor() as cursor:
@@ -205,9 +214,8 @@ PG_VECTORS_SQL = f"""
 def reindex(*, batch_size=500):
     """Every article's entry, written again in batches (after a change to the rules)."""
     count = 0
-    queryset = Article.objects.only(
-        "pk", "title", "kicker", "standfirst", "body", "body_html", "access", "teaser_paragraphs"
-    ).order_by("pk")
+    fields = ["title", "kicker", "standfirst", "body", "body_html", "access", "teaser_paragraphs", "status"]
+    queryset = Article.objects.only(*fields, "published_at", "section_id", "source_id").order_by("pk")
     batch = []
     for article in queryset.iterator(chunk_size=batch_size):
         batch.append(article)
@@ -225,25 +233,32 @@ def search_articles(*, text, reads_in_full=None, section=None, source=None, sinc
     """Published articles matching `text`, best first (or newest first with `order=NEWEST`).
 
     `reads_in_full` says which pieces this reader may search whole: None for public text
-    only, `Q()` for every piece, or a filter on articles. The result is counted and sliced
-    like a queryset (a Paginator takes it); each article of a slice carries `snippet`, safe
-    HTML quoting the text it matched on with the query's words in <mark>.
+    only, `Q()` for every piece, or a filter on articles (on `access` and `pk`, which the
+    search entries carry too). The result is counted and sliced like a queryset (a
+    Paginator takes it); each article of a slice carries `snippet`, safe HTML quoting the
+    text it matched on with the query's words in <mark>.
+
+    A question that matches much of the archive is answered from its `CANDIDATES` newest
+    matches (the count stops there too, `capped` says so): what it costs never grows with
+    the archive.
     """
     parsed = parse_query(text)
-    filters = Q()
-    if section is not None:
-        filters &= Q(section=section)
-    if source is not None:
-        filters &= Q(source=source)
-    if since is not None:
-        filters &= Q(published_at__gte=since)
     if not parsed.is_searchable:
         return NoResults()
+    filters = Q(published_at__lte=timezone.now())
+    if section is not None:
+        filters &= Q(section_id=getattr(section, "pk", section))
+    if source is not None:
+        filters &= Q(source_id=getattr(source, "pk", source))
+    if since is not None:
+        filters &= Q(published_at__gte=since)
     backend = PostgresResults if connection.vendor == "postgresql" else SqliteResults
     return backend(parsed=parsed, reads_in_full=reads_in_full, filters=filters, order=order)
 
 
 class NoResults:
+    capped = False
+
     def count(self):
         return 0
 
@@ -254,13 +269,23 @@ class NoResults:
         return []
 
 
-class PostgresResults:
-    """The search as one queryset: the count and each page are one query each."""
+class Results:
+    capped = False
+
+    def count(self):
+        total = self._count()
+        self.capped = total >= CANDIDATES
+        return total
+
+
+class PostgresResults(Results):
+    """The candidates (the newest matches) from the entries alone, through a GIN index;
+    then one query ranks them, joins their articles and quotes the page's ones."""
 
     def __init__(self, *, parsed, reads_in_full, filters, order):
         query = SearchQuery(parsed.text, config=CONFIG, search_type="websearch")
-        public_match = Q(search_entry__public_vector=query)
-        full_match = Q(search_entry__full_vector=query)
+        public_match = Q(public_vector=query)
+        full_match = Q(full_vector=query)
         public_rank = SearchRank(F("search_entry__public_vector"), query)
         full_rank = SearchRank(F("search_entry__full_vector"), query)
         if reads_in_full is None:
@@ -271,10 +296,13 @@ class PostgresResults:
             match = public_match | (reads_in_full & full_match)
             in_full = Case(When(reads_in_full, then=Value(True)), default=Value(False), output_field=BooleanField())
             rank = Case(When(reads_in_full, then=full_rank), default=public_rank)
+        candidates = (
+            SearchEntry.objects.filter(filters & match).order_by("-published_at", "-pk").values("pk")[:CANDIDATES]
+        )
         body = Case(When(Q(in_full=True), then=F("search_entry__full_body")), default=F("search_entry__public_body"))
         queryset = (
             Article.objects.published()
-            .filter(filters & match)
+            .filter(pk__in=candidates)
             .for_cards()
             .annotate(in_full=in_full, rank=rank)
             .annotate(
@@ -293,7 +321,7 @@ class PostgresResults:
         ordering = ["-published_at", "-pk"] if order == NEWEST else ["-rank", "-published_at", "-pk"]
         self.queryset = queryset.order_by(*ordering)
 
-    def count(self):
+    def _count(self):
         return self.queryset.count()
 
     def __getitem__(self, index):
@@ -303,9 +331,10 @@ class PostgresResults:
         return articles
 
 
-class SqliteResults:
-    """The search through FTS5: the count and each page's ids are one query each, and the
-    page's articles with their entries one more."""
+class SqliteResults(Results):
+    """The search through FTS5: the candidates (the newest matches) with their scores in
+    one query, counted in one, a page's ids in one, and the page's articles with their
+    entries in one more."""
 
     COLUMNS_PUBLIC = "{title lead public_body}"
     COLUMNS_FULL = "{title lead full_body}"
@@ -314,54 +343,62 @@ class SqliteResults:
     def __init__(self, *, parsed, reads_in_full, filters, order):
         self.parsed = parsed
         self.order = order
-        base = Article.objects.published().filter(filters)
+        entries = SearchEntry.objects.filter(filters)
         branches = []
         if reads_in_full is None or reads_in_full:  # the public text: everyone, for every piece
-            branches.append((self.COLUMNS_PUBLIC, base, 0))
+            branches.append((self.COLUMNS_PUBLIC, entries, 0))
         if reads_in_full is not None:  # the full text, for the pieces this reader reads whole
-            branches.append((self.COLUMNS_FULL, base.filter(reads_in_full), 1))
+            branches.append((self.COLUMNS_FULL, entries.filter(reads_in_full), 1))
         selects, params = [], []
         # CROSS JOIN keeps the full-text index as the outer loop: SQLite would otherwise walk
-        # every published article and ask FTS5 about each one.
+        # every entry and ask FTS5 about each one.
         for columns, queryset, in_full in branches:
             where, where_params = _where_sql(queryset)
             selects.append(
-                f"SELECT articles_article.id AS id, {self.BM25} AS score, {in_full} AS in_full,"
-                f" articles_article.published_at AS published_at"
-                f" FROM {FTS_TABLE} CROSS JOIN articles_article ON articles_article.id = {FTS_TABLE}.rowid"
+                f"SELECT articles_searchentry.article_id AS id, {self.BM25} AS score, {in_full} AS in_full,"
+                f" articles_searchentry.published_at AS published_at"
+                f" FROM {FTS_TABLE} CROSS JOIN articles_searchentry"
+                f" ON articles_searchentry.article_id = {FTS_TABLE}.rowid"
                 f" WHERE {FTS_TABLE} MATCH %s AND {where}"
             )
             params += [fts_expression(parsed, columns), *where_params]
         # Materialized: bm25() only works in the query that does the MATCH, not once flattened
         # into the grouping around it.
-        self.hits_sql = f"WITH hits AS MATERIALIZED ({' UNION ALL '.join(selects)})"
+        self.hits_sql = (
+            f"WITH hits AS MATERIALIZED ({' UNION ALL '.join(selects)}),"
+            f" candidates AS (SELECT id, MIN(score) AS score, MAX(in_full) AS in_full, MAX(published_at)"
+            f" AS published_at FROM hits GROUP BY id ORDER BY published_at DESC, id DESC LIMIT {CANDIDATES})"
+        )
         self.params = params
 
-    def count(self):
+    def _count(self):
         with connection.cursor() as cursor:
-            cursor.execute(f"{self.hits_sql} SELECT COUNT(DISTINCT id) FROM hits", self.params)
+            cursor.execute(f"{self.hits_sql} SELECT COUNT(*) FROM candidates", self.params)
             return cursor.fetchone()[0]
 
     def __getitem__(self, index):
-        ordering = "MAX(published_at) DESC, id DESC"
+        ordering = "published_at DESC, id DESC"
         if self.order != NEWEST:
-            ordering = f"MIN(score), {ordering}"
+            ordering = f"score, {ordering}"
         sql = (
-            f"{self.hits_sql} SELECT id, MAX(in_full) FROM hits GROUP BY id ORDER BY {ordering}"
+            f"{self.hits_sql} SELECT id, in_full FROM candidates ORDER BY {ordering}"
             f" LIMIT {int(index.stop - index.start)} OFFSET {int(index.start)}"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, self.params)
             hits = cursor.fetchall()
         found = (
-            Article.objects.for_cards()
+            Article.objects.published()
+            .for_cards()
             .select_related("search_entry")
             .defer("search_entry__public_vector", "search_entry__full_vector")
             .in_bulk([pk for pk, _in_full in hits])
         )
         articles = []
         for pk, in_full in hits:
-            article = found[pk]
+            article = found.get(pk)
+            if article is None:  # its entry says published, the article no longer is
+                continue
             entry = article.search_entry
             article.in_full = bool(in_full)
             text = f"{article.standfirst} {entry.full_body if in_full else entry.public_body}"
@@ -456,7 +493,7 @@ def _candidates(stems):
 
 def similar_titles(*, text, limit=3):
     """Published articles whose title looks like the query ("Vouliez-vous dire…"), for a
-    query with a typo: pg_trgm's word similarity on PostgreSQL (with its index); on SQLite,
+    query with a typo: pg_trgm's word similarity on PostgreSQL (with its GIN index); on SQLite,
     the trigram similarity of each query word to its closest title word, in Python, over
     the newest titles."""
     text = text.strip()[:100]
@@ -464,11 +501,15 @@ def similar_titles(*, text, limit=3):
         return []
     published = Article.objects.published().only("pk", "title", "slug")
     if connection.vendor == "postgresql":
-        # Nearest first through the GiST index (`<<->` is 1 - word similarity), then the
-        # threshold: one bounded query whether or not anything comes close.
-        distance = RawSQL("newsreader_unaccent(%s) <<-> newsreader_unaccent(articles_article.title)", [text])
-        closest = published.annotate(distance=distance).order_by("distance")[:limit]
-        return [article for article in closest if 1 - article.distance >= SUGGESTION_SIMILARITY]
+        # `<%` is pg_trgm's word similarity above its threshold (0.6 by default, the same
+        # as SUGGESTION_SIMILARITY), answered by the trigram index.
+        similar = RawSQL(
+            "newsreader_unaccent(%s) <%% newsreader_unaccent(articles_article.title)",
+            [text],
+            output_field=BooleanField(),
+        )
+        score = RawSQL("word_similarity(newsreader_unaccent(%s), newsreader_unaccent(articles_article.title))", [text])
+        return list(published.filter(similar).annotate(score=score).order_by("-score", "-published_at")[:limit])
     wanted = [trigrams(word) for word in WORD.findall(fold(text))]
     if not wanted:
         return []

@@ -53,6 +53,7 @@ def search_results(request, *, question):
         "query": question["text"],
         "searchable": parsed.is_searchable,
         "page": page,
+        "capped": results.capped,
         "page_query": _without_page(request),
         "suggestions": catalogue_search.similar_titles(text=question["text"]) if empty and parsed.is_searchable else [],
     }

@@ -285,14 +285,37 @@ def test_the_index_follows_every_change_of_the_text(client):
             assert cursor.fetchone()[0] == 0
 
 
-def test_workflow_moves_do_not_rewrite_the_index():
+def test_a_save_that_leaves_the_text_alone_leaves_the_index_alone():
     from django.test.utils import CaptureQueriesContext
 
     article = ArticleFactory()
     with CaptureQueriesContext(connection) as queries:
-        article.save(update_fields=["status", "updated_at"])
+        article.save(update_fields=["comments_mode", "updated_at"])
     assert queries.captured_queries
     assert not [query for query in queries.captured_queries if "search" in query["sql"]]
+
+
+def test_unpublishing_takes_the_article_out_of_the_index_at_once(client):
+    from articles.workflow import article_unpublish
+
+    from .factories import staff_member
+
+    article = ArticleFactory(title="Tarifs")
+    assert found(client, "tarifs") == ["Tarifs"]
+    article_unpublish(user=staff_member("Editors"), article=article)
+    assert SearchEntry.objects.get(pk=article.pk).published_at is None
+    assert found(client, "tarifs") == []
+
+
+def test_a_broad_question_is_answered_from_its_newest_matches(client, monkeypatch, settings):
+    from articles import search
+
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    for number in range(5):
+        ArticleFactory(title=f"Budget {number}", published_at=timezone.now() - timedelta(hours=number + 1))
+    names, html = titles(client, "budget")
+    assert sorted(names) == ["Budget 0", "Budget 1", "Budget 2"]
+    assert "Plus de 3 articles" in html
 
 
 # The page itself -------------------------------------------------------------------------------

@@ -6,8 +6,7 @@ from django.db import migrations, models
 
 # PostgreSQL: accents folded before the French stemmer; GIN indexes on both vectors; a
 # trigram index on the titles (accents folded by an immutable wrapper of `unaccent`, which
-# is only STABLE because its rules file could change) for "Vouliez-vous dire…": GiST, whose
-# nearest-first scans give the closest titles without a threshold to set per query.
+# is only STABLE because its rules file could change) for "Vouliez-vous dire…".
 POSTGRES = [
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -21,12 +20,11 @@ POSTGRES = [
     """CREATE OR REPLACE FUNCTION newsreader_unaccent(text) RETURNS text
         LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
         AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$""",
+    # Texts and vectors out of line: the rows a search scans for its candidates stay small.
+    "ALTER TABLE articles_searchentry SET (toast_tuple_target = 128)",
     "CREATE INDEX articles_searchentry_public_gin ON articles_searchentry USING gin (public_vector)",
     "CREATE INDEX articles_searchentry_full_gin ON articles_searchentry USING gin (full_vector)",
-    (
-        "CREATE INDEX articles_article_title_trgm ON articles_article"
-        " USING gist (newsreader_unaccent(title) gist_trgm_ops)"
-    ),
+    "CREATE INDEX articles_article_title_trgm ON articles_article USING gin (newsreader_unaccent(title) gin_trgm_ops)",
 ]
 POSTGRES_UNDO = [
     "DROP INDEX IF EXISTS articles_article_title_trgm",
@@ -78,6 +76,10 @@ class Migration(migrations.Migration):
                 ('full_body', models.TextField(blank=True)),
                 ('public_vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
                 ('full_vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
+                ('published_at', models.DateTimeField(null=True)),
+                ('access', models.CharField(default='', max_length=12)),
+                ('section_id', models.BigIntegerField(null=True)),
+                ('source_id', models.BigIntegerField(null=True)),
             ],
             options={
                 'verbose_name': 'entrée de recherche',
