@@ -21,7 +21,8 @@ $(STAMP):
 	$(VENV)/bin/uv sync --locked --inexact --python $(PY)
 	@rm -f $(VENV)/.installed-*; touch $@
 
-# gettext compiles translations, Chromium drives the browser tests, wrk loads the benchmark.
+# gettext compiles translations, Chromium drives the browser tests, wrk loads the benchmark,
+# espeak-ng and lame read articles aloud.
 system-deps:
 	@scripts/system-deps
 

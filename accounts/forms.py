@@ -1,8 +1,25 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up, answering in the same time whether the address is known or not.
+
+    For a known address allauth creates nothing and e-mails the owner instead, so the answer
+    came back without the password hashing a new account costs (0.03 s against 0.58 s in
+    production): enough to tell which addresses have an account. Hash the password typed on
+    that path too, as allauth's login does for an unknown address.
+    """
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            get_user_model()().set_password(self.cleaned_data.get("password1"))
+        return super().try_save(request)
 
 
 class UserCreationAdminForm(AdminUserCreationForm):

@@ -5,7 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from comments.models import Comment
-from subscriptions.models import MeteredRead, Redemption, Subscription
+from subscriptions.billing import card_subscriptions_stop
+from subscriptions.models import Gift, MeteredRead, Payment, Redemption, Subscription
 
 
 def account_export(*, user):
@@ -35,6 +36,24 @@ def account_export(*, user):
             }
             for subscription in Subscription.objects.filter(user=user).select_related("plan")
         ],
+        "payments": [
+            {
+                "amount": str(payment.amount),
+                "currency": payment.currency,
+                "status": payment.status,
+                "date": moment(payment.occurred_at),
+            }
+            for payment in Payment.objects.filter(user=user)
+        ],
+        "gifts_bought": [
+            {
+                "recipient_email": gift.recipient_email,
+                "months": gift.offer.months,
+                "status": gift.status,
+                "paid_at": moment(gift.paid_at),
+            }
+            for gift in Gift.objects.filter(buyer=user).select_related("offer")
+        ],
         "access_codes_redeemed": [
             {"code": redemption.access_code.code, "redeemed_at": moment(redemption.redeemed_at)}
             for redemption in Redemption.objects.filter(user=user).select_related("access_code")
@@ -57,6 +76,8 @@ def account_export(*, user):
 
 @transaction.atomic
 def account_delete(*, user):
-    """Close the account. Comments stay in their threads, signed by nobody."""
+    """Close the account. Comments stay in their threads, signed by nobody; card
+    subscriptions are stopped at Stripe so nothing more is charged."""
+    card_subscriptions_stop(user=user)
     Comment.objects.filter(author=user).update(author=None)
     user.delete()

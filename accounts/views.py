@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from subscriptions.access import free_articles_left
-from subscriptions.selectors import current_subscription, private_feed_address
+from subscriptions.selectors import billing_for, current_subscription, private_feed_address
 from subscriptions.services import private_feed_renew, private_feed_revoke
 
 from . import services
@@ -27,6 +27,7 @@ def dashboard(request, profile_form=None):
     context = {
         "profile_form": profile_form or ProfileForm(instance=request.user),
         "subscription": current_subscription(user=request.user),
+        "billing": billing_for(user=request.user),
         "free_left": free_articles_left(user=request.user),
         "mfa_enabled": Authenticator.objects.filter(user=request.user).exists(),
         "private_feed_url": _private_feed_url(request),

@@ -1,24 +1,34 @@
 import difflib
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from infrastructure.admin import RecordAdmin
+from infrastructure.ratelimit import allow
 
-from . import workflow
+from . import aids, workflow
 from .models import Article, ArticleTransition, Author, RelatedArticle, Section, Source, Tag
-from .rendering import count_words, plain_text, render_markdown
+from .rendering import MAX_BODY_LENGTH, count_words, plain_text, render_markdown
+
+PREVIEWS_PER_MINUTE = 60  # the panel asks 400 ms after the editor stops typing
+
+
+BODY_TOO_COMPLEX = _(
+    "La mise en forme de ce texte prenait trop de temps : il est affiché en paragraphes simples. "
+    "Simplifiez sa mise en forme (balises HTML, titres, abréviations)."
+)
 
 
 @admin.register(Source)
@@ -73,6 +83,28 @@ class TransitionInline(admin.TabularInline):
         return False
 
 
+class SummaryForm(forms.Form):
+    """ "L'essentiel" as an editor writes it: one point per line."""
+
+    public_text = forms.CharField(
+        label=_("L'essentiel de la partie publique"),
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 100}),
+        help_text=_("Un point par ligne. C'est ce que lit tout lecteur qui n'a pas accès à la suite."),
+    )
+    full_text = forms.CharField(
+        label=_("L'essentiel du texte intégral"),
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 100}),
+        help_text=_("Un point par ligne. Pour les lecteurs qui lisent tout l'article."),
+    )
+
+    def __init__(self, *args, gated, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not gated:
+            del self.fields["full_text"]
+            self.fields["public_text"].label = _("L'essentiel")
+            self.fields["public_text"].help_text = _("Un point par ligne.")
+
+
 class WorkflowStateFilter(admin.SimpleListFilter):
     title = _("état")
     parameter_name = "etat"
@@ -100,8 +132,16 @@ class ArticleAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["authors", "tags"]
     inlines = [RelatedArticleInline, TransitionInline]
-    readonly_fields = ["status", "created_at", "updated_at", "word_count", "reading_time", "created_by"]
-    actions = ["submit", "publish", "unpublish", "return_to_draft"]
+    readonly_fields = [
+        "status",
+        "created_at",
+        "updated_at",
+        "word_count",
+        "reading_time",
+        "created_by",
+        "reading_aids",
+    ]
+    actions = ["submit", "publish", "unpublish", "return_to_draft", "recompute_summaries", "rerender_audio"]
     change_form_template = "admin/articles/article/change_form.html"
     history_list_display = ["status", "title"]
     fieldsets = [
@@ -112,6 +152,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             _("Publication"),
             {"fields": ["status", "published_at", "access", "teaser_paragraphs", "comments_mode"]},
         ),
+        (_("Aides à la lecture"), {"fields": ["reading_aids"]}),
         (_("Informations"), {"fields": ["created_by", "created_at", "updated_at"]}),
     ]
 
@@ -131,6 +172,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and workflow.can_publish(request.user)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body":
+            kwargs["max_length"] = MAX_BODY_LENGTH
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         # Scheduling is an editor's decision, and once a piece is published its time moves
@@ -143,6 +189,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        if getattr(obj, "body_shown_as_plain_text", False):
+            self.message_user(request, BODY_TOO_COMPLEX, messages.WARNING)
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location)
@@ -165,6 +213,34 @@ class ArticleAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("temps de lecture"))
     def reading_time(self, article):
         return _("%(minutes)s min") % {"minutes": article.reading_minutes}
+
+    @admin.display(description=_("L'essentiel et l'audio"))
+    def reading_aids(self, article):
+        if not article.pk:
+            return _("Calculés à l'enregistrement.")
+        state = (
+            _("Vérifié par %(who)s le %(when)s")
+            % {
+                "who": article.summary_checked_by or "—",
+                "when": date_format(timezone.localtime(article.summary_checked_at), "SHORT_DATETIME_FORMAT"),
+            }
+            if article.summary_is_checked
+            else _("Résumé automatique, pas encore vérifié")
+        )
+        recording = article.audio_for(full=True)
+        if recording:
+            minutes, seconds = divmod(round(recording[1]), 60)
+            sound = _("Audio prêt (%(minutes)s min %(seconds)02d s)") % {"minutes": minutes, "seconds": seconds}
+        else:
+            sound = _("Audio en préparation (ou article non publié)")
+        return format_html(
+            '<strong>{}</strong><ul>{}</ul><p>{}</p><p><a href="{}">{}</a></p>',
+            state,
+            format_html_join("", "<li>{}</li>", ((point,) for point in article.summary_for(full=True))),
+            sound,
+            reverse("admin:articles_article_reading_aids", args=[article.pk]),
+            _("Modifier L'essentiel, le recalculer, refaire l'audio"),
+        )
 
     # Workflow steps -------------------------------------------------------------------
 
@@ -208,6 +284,72 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def return_to_draft(self, request, queryset):
         self._run(request, "return_to_draft", queryset)
 
+    # Reading aids ---------------------------------------------------------------------
+
+    def _aid(self, request, function, articles, done_message):
+        done = 0
+        for article in articles:
+            try:
+                function(user=request.user, article=article)
+                done += 1
+            except aids.AidRefused as error:
+                self.message_user(request, f"« {article.title} » : {error}", messages.ERROR)
+        if done:
+            self.message_user(request, done_message % {"count": done})
+
+    @admin.action(description=_("Recalculer L'essentiel"))
+    def recompute_summaries(self, request, queryset):
+        self._aid(request, aids.article_summary_recompute, queryset, _("L'essentiel recalculé : %(count)s article(s)."))
+
+    @admin.action(description=_("Refaire l'audio"))
+    def rerender_audio(self, request, queryset):
+        self._aid(
+            request,
+            aids.article_audio_rerender,
+            queryset,
+            _("Audio demandé au traitement de fond : %(count)s article(s)."),
+        )
+
+    def reading_aids_view(self, request, pk):
+        """ "L'essentiel" of one article, to rewrite (which marks it checked) or compute
+        again, and its audio, to make again."""
+        article = get_object_or_404(self.get_queryset(request).select_related("audio"), pk=pk)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        initial = {
+            "public_text": "\n".join(article.summary_public),
+            "full_text": "\n".join(article.summary_full),
+        }
+        form = SummaryForm(initial=initial, gated=article.is_gated)
+        if request.method == "POST":
+            try:
+                if "_recompute" in request.POST:
+                    aids.article_summary_recompute(user=request.user, article=article)
+                    self.message_user(request, _("L'essentiel a été recalculé à partir du texte."))
+                    return HttpResponseRedirect(request.path)
+                if "_rerender" in request.POST:
+                    aids.article_audio_rerender(user=request.user, article=article)
+                    self.message_user(request, _("L'audio sera refait par le traitement de fond."))
+                    return HttpResponseRedirect(request.path)
+                form = SummaryForm(request.POST, gated=article.is_gated)
+                if form.is_valid():
+                    aids.article_summary_edit(user=request.user, article=article, **form.cleaned_data)
+                    self.message_user(request, _("L'essentiel est enregistré et marqué comme vérifié."))
+                    return HttpResponseRedirect(request.path)
+            except aids.AidRefused as error:
+                self.message_user(request, str(error), messages.ERROR)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("L'essentiel et l'audio"),
+            "article": article,
+            "form": form,
+            "may_check": workflow.can_publish(request.user),
+            "public_audio": article.audio_for(full=False),
+            "full_audio": article.audio_for(full=True) if article.is_gated else None,
+            "opts": self.opts,
+        }
+        return render(request, "admin/articles/article/reading_aids.html", context)
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["transitions"] = workflow.available_steps(user=request.user, article=obj) if obj else []
         context["preview_url"] = reverse("articles:preview", kwargs={"slug": obj.slug}) if obj else None
@@ -246,7 +388,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         a version is shown (compared with today's text) and restored only by an editor,
         through the recorded workflow step."""
         article = self._article_with_versions(request, object_id)
-        version = get_object_or_404(article.history.all(), history_id=version_id)
+        version = _version(article.history.all(), version_id)
         if request.method != "POST":
             return HttpResponseRedirect(
                 reverse("admin:articles_article_compare", args=[article.pk]) + f"?a={version.history_id}"
@@ -264,7 +406,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     def _article_with_versions(self, request, object_id):
-        article = get_object_or_404(self.get_queryset(request), pk=object_id)
+        article = get_object_or_404(self.get_queryset(request), pk=_identifier(object_id))
         if not workflow.may_see_versions(request.user, article):
             raise PermissionDenied
         return article
@@ -284,6 +426,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 name="articles_article_publish_anyway",
             ),
             path(
+                "<int:pk>/essentiel/",
+                self.admin_site.admin_view(self.reading_aids_view),
+                name="articles_article_reading_aids",
+            ),
+            path(
                 "<int:pk>/comparer/",
                 self.admin_site.admin_view(self.compare_view),
                 name="articles_article_compare",
@@ -298,19 +445,32 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     def markdown_preview(self, request):
-        """The body as readers will see it, with its word count, for the editor's side panel."""
+        """The body as readers will see it, with its word count, for the editor's side panel.
+
+        Called as the editor types: bounded like every rendering, and per account, so that
+        one session cannot keep the server busy (the panel keeps its last preview meanwhile).
+        """
         if not self.has_add_permission(request) and not self.has_change_permission(request):
             raise PermissionDenied
-        html = render_markdown(request.POST.get("body", ""))
+        if not allow(f"markdown-preview:{request.user.pk}", limit=PREVIEWS_PER_MINUTE, seconds=60):
+            return JsonResponse({"errors": [_("Trop d'aperçus demandés : réessayez dans une minute.")]}, status=429)
+        body = request.POST.get("body", "")
+        if len(body) > MAX_BODY_LENGTH:
+            message = _("Le texte compte %(count)s caractères : %(limit)s au plus.")
+            return JsonResponse({"errors": [message % {"count": len(body), "limit": MAX_BODY_LENGTH}]}, status=400)
+        html = render_markdown(body)
         words = count_words(plain_text(html))
-        return JsonResponse({"html": html, "words": words, "minutes": max(1, round(words / 230))})
+        answer = {"html": str(html), "words": words, "minutes": max(1, round(words / 230))}
+        if html.fell_back:
+            answer["errors"] = [str(BODY_TOO_COMPLEX)]
+        return JsonResponse(answer)
 
     def compare_view(self, request, pk):
         """Two saved versions side by side: what changed, field by field."""
         article = self._article_with_versions(request, pk)
         versions = article.history.all()
-        newer = get_object_or_404(versions, pk=request.GET.get("b")) if request.GET.get("b") else versions.first()
-        older = get_object_or_404(versions, pk=request.GET.get("a")) if request.GET.get("a") else newer.prev_record
+        newer = _version(versions, request.GET["b"]) if request.GET.get("b") else versions.first()
+        older = _version(versions, request.GET["a"]) if request.GET.get("a") else newer.prev_record
         changes = []
         if older and newer:
             for change in newer.diff_against(older).changes:
@@ -329,6 +489,18 @@ class ArticleAdmin(SimpleHistoryAdmin):
             "opts": self.opts,
         }
         return render(request, "admin/articles/article/compare.html", context)
+
+
+def _identifier(value):
+    """An article's or a version's id from the address or the query string; anything else
+    ("abc", a number past the database's integers) is a 404, not a 500."""
+    if not str(value).isdecimal() or not 0 < int(value) < 2**63:
+        raise Http404("No such id")
+    return int(value)
+
+
+def _version(versions, value):
+    return get_object_or_404(versions, pk=_identifier(value))
 
 
 def _posted_moment(value):

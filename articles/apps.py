@@ -7,10 +7,13 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        from infrastructure import scopes
+        from infrastructure import readcounts, scopes
 
-        from . import signals  # noqa: F401
+        from . import signals, tasks  # noqa: F401
         from .models import Article
+
+        # Reads counted in the cache go to the background worker, a batch per window.
+        readcounts.on_drain(tasks.enqueue_drained)
 
         # A scheduled article appears in the lists at its time: the lists scope retires then.
         scopes.schedule_retirement(scopes.LISTS, Article.objects.next_publication_time)

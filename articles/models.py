@@ -1,8 +1,9 @@
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import images
+from . import audio, images, summary
 from .rendering import count_words, plain_text, render_markdown, split_blocks, truncate_words
 
 
@@ -141,6 +142,15 @@ SEARCHED_FIELDS = {
     *("title", "kicker", "standfirst", "body", "access", "teaser_paragraphs"),
     *("status", "published_at", "section", "section_id", "source", "source_id"),
 }
+# The reading aids' fields: derived from the text (or checked by an editor), never versioned.
+DERIVED_AIDS = [
+    "summary_public",
+    "summary_full",
+    "summary_made_from",
+    "summary_checked_by",
+    "summary_checked_at",
+    "speech_fingerprint",
+]
 
 
 class Article(models.Model):
@@ -171,7 +181,7 @@ class Article(models.Model):
     excerpt = models.TextField(editable=False, blank=True)
     word_count = models.PositiveIntegerField(editable=False, default=0)
 
-    hero_image = models.ImageField(
+    hero_image = images.AcceptedImageField(
         _("image principale"),
         upload_to="heroes/%Y/%m/",
         blank=True,
@@ -212,6 +222,25 @@ class Article(models.Model):
 
     comment_count = models.PositiveIntegerField(_("commentaires publiés"), default=0, editable=False)
 
+    # Reading aids. "L'essentiel" is derived from the text on save (`refresh_derived_fields`):
+    # one summary of the public part and, for a gated piece, one of the full text; an
+    # editor may rewrite them (`articles.aids.article_summary_edit`), which marks them checked.
+    summary_public = models.JSONField(_("l'essentiel (partie publique)"), default=list, blank=True, editable=False)
+    summary_full = models.JSONField(_("l'essentiel (texte intégral)"), default=list, blank=True, editable=False)
+    summary_made_from = models.CharField(max_length=32, blank=True, editable=False)
+    summary_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("résumé vérifié par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    summary_checked_at = models.DateTimeField(_("résumé vérifié le"), null=True, blank=True, editable=False)
+    # What the audio must say now (`audio.fingerprint`): audio made from anything else is stale.
+    speech_fingerprint = models.CharField(max_length=32, blank=True, editable=False)
+
     access = models.CharField(_("accès"), max_length=12, choices=Access, default=Access.PUBLIC)
     teaser_paragraphs = models.PositiveSmallIntegerField(
         _("paragraphes offerts"),
@@ -237,7 +266,15 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["body_html", "excerpt", "word_count", "hero_renditions", "updated_at", "comment_count"],
+        excluded_fields=[
+            "body_html",
+            "excerpt",
+            "word_count",
+            "hero_renditions",
+            "updated_at",
+            "comment_count",
+            *DERIVED_AIDS,
+        ],
         verbose_name=_("version d'article"),
         verbose_name_plural=_("versions d'articles"),
     )
@@ -256,7 +293,8 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.refresh_derived_fields()
+        # Read by `signals.article_saved`: the worker reads a published piece again.
+        self.speech_changed = self.refresh_derived_fields()
         image_changed = bool(self.hero_image) and self.hero_renditions.get("source") != self.hero_image.name
         if not self.hero_image:
             self.hero_renditions = {}
@@ -273,6 +311,7 @@ class Article(models.Model):
                 "excerpt",
                 "word_count",
                 "hero_renditions",
+                *DERIVED_AIDS,
             }
         super().save(*args, **kwargs)
         if image_changed:
@@ -358,16 +397,64 @@ class Article(models.Model):
         return max(1, round(self.word_count / 230))
 
     def refresh_derived_fields(self):
-        """Render the body once, on save, and derive what lists need from it.
+        """Render the body once, on save, and derive what lists and reading aids need from
+        it. Returns whether what the audio must say has changed.
 
-        The excerpt comes from `public_view`, so no list, feed or snippet can carry text
-        meant for subscribers.
+        The excerpt and the public summary come from `public_view`, so no list, feed,
+        snippet or summary can carry text meant for subscribers.
         """
-        self.body_html = render_markdown(self.body)
+        rendered = render_markdown(self.body)
+        self.body_html = str(rendered)
+        self.body_shown_as_plain_text = rendered.fell_back  # for the editor: formatting gave up
         self.word_count = count_words(plain_text(self.body_html))
         for derived in ("body_blocks", "public_view"):
             self.__dict__.pop(derived, None)
         self.excerpt = self.public_view.excerpt
+        self.refresh_summary()
+        speech = audio.fingerprint(self)
+        changed, self.speech_fingerprint = speech != self.speech_fingerprint, speech
+        return changed
+
+    def refresh_summary(self, *, force=False):
+        """Compute "L'essentiel" again if the text it sums up changed (or `force`): of the
+        public part, and for a gated piece of the full text. A new summary is automatic
+        again: whatever an editor checked was about another text."""
+        view = self.public_view
+        full_blocks = tuple(self.body_blocks) if self.is_gated else ()
+        made_from = hashlib.blake2b(
+            "\x00".join([view.standfirst, *view.teaser_blocks, "\x01", *full_blocks]).encode(), digest_size=16
+        ).hexdigest()
+        if made_from == self.summary_made_from and not force:
+            return False
+        self.summary_public = summary.summarize(lead=view.standfirst, blocks=view.teaser_blocks)
+        self.summary_full = summary.summarize(lead=view.standfirst, blocks=full_blocks) if full_blocks else []
+        self.summary_made_from = made_from
+        self.summary_checked_by, self.summary_checked_at = None, None
+        return True
+
+    def summary_for(self, *, full):
+        """The points of "L'essentiel" for a reader who gets the full text (`full`) or the
+        public part only (`subscriptions.access.reading_for()` says which)."""
+        if full and self.is_gated and self.summary_full:
+            return self.summary_full
+        return self.summary_public
+
+    @property
+    def summary_is_checked(self):
+        return self.summary_checked_at is not None
+
+    def audio_for(self, *, full):
+        """The spoken rendition for a reader who gets the full text (`full`) or the public
+        part only, as (file, seconds); None while none says the current text."""
+        try:
+            recording = self.audio
+        except ObjectDoesNotExist:
+            return None
+        if recording.made_from != self.speech_fingerprint:
+            return None
+        if full and self.is_gated:
+            return (recording.full_file, recording.full_seconds) if recording.full_file else None
+        return (recording.public_file, recording.public_seconds) if recording.public_file else None
 
 
 class RelatedArticle(models.Model):
@@ -442,3 +529,45 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return str(self.article_id)
+
+
+class ArticleAudio(models.Model):
+    """The article read aloud (`articles.audio`), written only by the background worker.
+
+    Kept apart from `Article` so that saving an article form never writes back stale
+    audio fields, and the worker never touches the article's own row."""
+
+    article = models.OneToOneField(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, primary_key=True, related_name="audio"
+    )
+    made_from = models.CharField(max_length=32)
+    public_file = models.FileField(_("partie publique"), storage=audio.audio_storage, blank=True)
+    public_seconds = models.FloatField(_("durée de la partie publique (s)"), default=0)
+    full_file = models.FileField(_("texte intégral"), storage=audio.audio_storage, blank=True)
+    full_seconds = models.FloatField(_("durée du texte intégral (s)"), default=0)
+    rendered_at = models.DateTimeField(_("réalisé le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("version audio")
+        verbose_name_plural = _("versions audio")
+
+    def __str__(self):
+        return str(self.article_id)
+
+
+class ReadCount(models.Model):
+    """Reads of an article in one hour, added up by the background worker from the counts
+    kept in the cache (`infrastructure.readcounts`): no write per page view."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="read_counts")
+    hour = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("lectures d'une heure")
+        verbose_name_plural = _("lectures par heure")
+        constraints = [models.UniqueConstraint(fields=["article", "hour"], name="one_read_count_per_hour")]
+        indexes = [models.Index(fields=["hour"])]
+
+    def __str__(self):
+        return f"{self.article_id} @ {self.hour:%Y-%m-%d %H:00}: {self.count}"

@@ -4,12 +4,18 @@ Bodies are written by people we do not all trust, so the rendered HTML always go
 through nh3 with an allow-list; nothing else reaches a template unescaped.
 """
 
+import logging
 import re
-from html import unescape
+from html import escape, unescape
 from html.parser import HTMLParser
 
 import markdown
 import nh3
+
+from infrastructure import deadline
+from infrastructure.markdown_limits import Limits
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_TAGS = {
     "p",
@@ -37,6 +43,10 @@ ALLOWED_TAGS = {
     "q",
     "cite",
 }
+# About 10,000 words, a very long read. The admin's form and preview refuse longer bodies:
+# rendering costs time in their length, and past the link and nesting bounds
+# (`infrastructure.markdown_limits`) some Markdown still costs more than linear time.
+MAX_BODY_LENGTH = 60_000
 ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "q": {"cite"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
@@ -53,10 +63,45 @@ def sanitize_html(html, *, link_rel="noopener noreferrer"):
     )
 
 
+# A long body is rendered in a child process that is stopped at the deadline: beyond the
+# link patterns `Limits` bounds, Python-Markdown's raw-HTML, abbreviation and heading
+# handling still have slow paths (minutes for 60,000 crafted characters). Short texts
+# cannot go far wrong and are rendered in place, without the fork's few milliseconds.
+RENDER_DEADLINE_SECONDS = 3
+RENDER_IN_CHILD_FROM = 4_000
+
+
+class RenderedMarkdown(str):
+    """Sanitized HTML; `fell_back` says the text was shown as plain paragraphs because
+    formatting it took too long."""
+
+    fell_back = False
+
+
+def _markdown_to_html(text):
+    return markdown.markdown(text, extensions=["extra", "sane_lists", "smarty", Limits()], output_format="html")
+
+
+def _plain_paragraphs(text):
+    return "\n".join(f"<p>{escape(block.strip())}</p>" for block in re.split(r"\n\s*\n", text) if block.strip())
+
+
 def render_markdown(text):
-    """Render an article body written in Markdown to sanitized HTML."""
-    html = markdown.markdown(text or "", extensions=["extra", "sane_lists", "smarty"], output_format="html")
-    return sanitize_html(html)
+    """Render an article body written in Markdown to sanitized HTML, within a deadline: a
+    text too costly to format is kept, as plain paragraphs, never lost."""
+    text = text or ""
+    fell_back = False
+    try:
+        if len(text) < RENDER_IN_CHILD_FROM:
+            html = _markdown_to_html(text)
+        else:
+            html = deadline.within(RENDER_DEADLINE_SECONDS, _markdown_to_html, text)
+    except deadline.DeadlinePassed:
+        logger.warning("A text of %s characters took too long to format: shown as plain paragraphs.", len(text))
+        html, fell_back = _plain_paragraphs(text), True
+    rendered = RenderedMarkdown(sanitize_html(html))
+    rendered.fell_back = fell_back
+    return rendered
 
 
 class _BlockSplitter(HTMLParser):

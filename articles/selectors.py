@@ -1,12 +1,15 @@
 """Reads: what each public page shows, each fetched in a fixed number of queries."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.cache import caches
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Sum, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from .models import Article, RelatedArticle
 from .workflow import can_publish
@@ -31,7 +34,9 @@ def article_for_page(*, slug, generation, article_generation):
         article, built_under = cached
         if article_generation(article.pk) == built_under:
             return article
-    queryset = Article.objects.published().select_related("source", "section").prefetch_related("authors", "tags")
+    queryset = (
+        Article.objects.published().select_related("source", "section", "audio").prefetch_related("authors", "tags")
+    )
     article = get_object_or_404(queryset, slug=slug)
     article.public_view  # noqa: B018  (computed once, kept with the cached article)
     fragments.set(key, (article, article_generation(article.pk)), ARTICLE_SECONDS)
@@ -42,7 +47,7 @@ def article_for_preview(*, slug, user):
     """Any article, for the newsroom's preview: editors see all, authors their own."""
     if not (user.is_authenticated and user.is_staff and user.has_perm("articles.view_article")):
         raise Http404("Preview is for the newsroom")
-    queryset = Article.objects.select_related("source", "section").prefetch_related("authors", "tags")
+    queryset = Article.objects.select_related("source", "section", "audio").prefetch_related("authors", "tags")
     if not can_publish(user):
         queryset = queryset.filter(created_by=user)
     return get_object_or_404(queryset, slug=slug)
@@ -84,6 +89,42 @@ def article_body(*, article, full):
         return {"free": body_with_ad_slots(blocks=blocks[:cut]), "gated": []}
     pairs = body_with_ad_slots(blocks=blocks)
     return {"free": pairs[:cut], "gated": pairs[cut:]}
+
+
+def reading_aids(*, article, full):
+    """What the reading aids give a reader who gets the full text (`full`) or the public part
+    only (as `subscriptions.access.reading_for()` decided): "L'essentiel" and the audio.
+    No query: the summary is on the article, the audio came with it (`article_for_page`)."""
+    recording = article.audio_for(full=full)
+    seconds = int(recording[1]) if recording else 0  # whole seconds, as players count them
+    return {
+        "summary": article.summary_for(full=full),
+        "checked": article.summary_is_checked,
+        "whole_text": full or not article.is_gated,
+        "audio": {"minutes": seconds // 60, "seconds": seconds % 60, "iso": f"PT{seconds // 60}M{seconds % 60}S"}
+        if recording
+        else None,
+    }
+
+
+def article_with_audio(*, slug):
+    """A published article with its audio renditions (if any), or a 404."""
+    return get_object_or_404(Article.objects.published().select_related("audio"), slug=slug)
+
+
+def most_read(*, hours=None, limit=None, now=None):
+    """ "Les plus lus": the published articles most read in the last `hours`, in one query
+    (the hourly counts summed, with what a card shows)."""
+    hours = hours or settings.NEWSREADER_MOST_READ_HOURS
+    limit = limit or settings.NEWSREADER_MOST_READ_COUNT
+    since = (now or timezone.now()) - timedelta(hours=hours)
+    return list(
+        Article.objects.published()
+        .filter(read_counts__hour__gt=since - timedelta(hours=1))
+        .annotate(reads=Sum("read_counts__count"))
+        .order_by("-reads", "-published_at", "-pk")
+        .for_cards()[:limit]
+    )
 
 
 def body_with_ad_slots(*, blocks, every=None):

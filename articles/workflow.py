@@ -13,6 +13,7 @@ from infrastructure import scopes
 from infrastructure.scopes import content_changed
 
 from .models import Article, ArticleTransition
+from .tasks import article_audio_request
 
 Status = Article.Status
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -118,7 +119,7 @@ def article_publish(*, user, article, at=None, note=""):
     # The time the editor set on the article stands (a future one schedules it); a piece
     # that never had one appears now.
     publish_at = at or article.published_at or timezone.now()
-    return _move(
+    article = _move(
         user=user,
         article=article,
         to_status=Status.PUBLISHED,
@@ -126,6 +127,9 @@ def article_publish(*, user, article, at=None, note=""):
         note=note,
         publish_at=publish_at,
     )
+    # On the site (or scheduled): the worker reads it aloud, unless its audio is current.
+    article_audio_request(article=article)
+    return article
 
 
 def article_reschedule(*, user, article, at, note=""):

@@ -26,6 +26,8 @@ class Refusal:
     SUBSCRIBE = "subscribe"
     BANNED = "banned"
     SUSPENDED = "suspended"
+    EDIT_WINDOW = "edit_window"  # a comment can be changed for 15 minutes
+    NOT_YOURS = "not_yours"
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,9 @@ class Rejected(Exception):
 
 def screen(*, user, text, rules):
     """The status a new or edited comment gets, or `Rejected` with the reason."""
+    if not MIN_LENGTH <= len(text) <= MAX_LENGTH:
+        # The form says so first; this holds for every way in (the text is rendered on save).
+        raise Rejected(_("Un commentaire compte entre 2 et 5 000 caractères."))
     lowered = text.lower()
     for word in rules.words(rules.banned_words):
         if re.search(rf"\b{re.escape(word)}\b", lowered):
@@ -125,14 +130,71 @@ def is_duplicate(*, user, article, text):
     )
 
 
-def can_edit(*, user, comment, now=None):
+# Who may see and act on one comment ---------------------------------------------------
+# A reader sees a comment's text on the site when it is published, or when it is their own
+# and still pending or refused ("Mes commentaires"); a deleted comment's text is shown to
+# no one. The pages for one comment answer 404 to anyone its rule does not allow.
+
+
+def _is_author(user, comment):
+    return user.is_authenticated and comment.author_id == user.pk
+
+
+def can_see(*, user, comment):
+    if not comment.article.is_published():
+        return False
+    if comment.status == Comment.Status.PUBLISHED:
+        return True
+    return comment.status in (Comment.Status.PENDING, Comment.Status.REJECTED) and _is_author(user, comment)
+
+
+def can_reply(*, user, comment):
+    """Whether this comment takes replies; whether this reader may post under the article
+    is `can_comment()`'s answer."""
+    return user.is_authenticated and comment.status == Comment.Status.PUBLISHED and can_see(user=user, comment=comment)
+
+
+def can_report(*, user, comment):
+    """Others' published comments only: one's own is deleted, not reported."""
     return (
         user.is_authenticated
-        and comment.author_id == user.pk
-        and comment.status in (Comment.Status.PUBLISHED, Comment.Status.PENDING)
-        and (now or timezone.now()) - comment.created_at <= EDIT_WINDOW
+        and comment.status == Comment.Status.PUBLISHED
+        and not _is_author(user, comment)
+        and can_see(user=user, comment=comment)
     )
 
 
+def can_recommend(*, user, comment):
+    return can_report(user=user, comment=comment)
+
+
+def is_own_live_comment(*, user, comment):
+    """The author's own comment, still on the site or awaiting moderation: the edit page
+    shows it (and says why when it can no longer be changed)."""
+    return (
+        _is_author(user, comment)
+        and comment.status in (Comment.Status.PUBLISHED, Comment.Status.PENDING)
+        and can_see(user=user, comment=comment)
+    )
+
+
+def can_edit(*, user, comment, now=None):
+    """Within the edit window, by its author, who must still be allowed to write: a banned
+    or suspended reader changes nothing. The new text is then screened as a new comment is
+    (`services.comment_edit`)."""
+    if not is_own_live_comment(user=user, comment=comment):
+        return Permission(allowed=False, refusal=Refusal.NOT_YOURS)
+    standing = _standing(user)
+    if standing and standing.banned:
+        return Permission(allowed=False, refusal=Refusal.BANNED)
+    if standing and standing.is_suspended(now):
+        return Permission(allowed=False, refusal=Refusal.SUSPENDED, until=standing.suspended_until)
+    if (now or timezone.now()) - comment.created_at > EDIT_WINDOW:
+        return Permission(allowed=False, refusal=Refusal.EDIT_WINDOW)
+    return ALLOWED
+
+
 def can_delete(*, user, comment):
-    return user.is_authenticated and comment.author_id == user.pk and comment.status != Comment.Status.DELETED
+    return (
+        _is_author(user, comment) and comment.status != Comment.Status.DELETED and can_see(user=user, comment=comment)
+    )

@@ -14,13 +14,17 @@ from . import rules
 from .forms import DEFAULT_SORT, SORTS, CommentForm
 from .models import Comment, ModerationSettings
 
-PAGE_SIZE = 20
-
 
 def moderation_settings(*, generation):
     """The rules, cached under the generation of the scopes the page depends on (which
     include the moderation scope that saving them retires)."""
     return remember("moderation-settings", ModerationSettings.current, generation=generation)
+
+
+PAGE_SIZE = 20
+# Past this, no discussion has a page: the number would only overflow the database's
+# integers (an OFFSET of 20 × 10²⁰ is a 500 on both SQLite and PostgreSQL).
+MAX_PAGE_NUMBER = 99_999
 
 
 def page_number(value):
@@ -31,7 +35,7 @@ def page_number(value):
         number = int(value)
     except ValueError as error:
         raise Http404("Bad page number") from error
-    if number < 1:
+    if not 1 <= number <= MAX_PAGE_NUMBER:
         raise Http404("Bad page number")
     return number
 

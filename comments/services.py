@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
@@ -43,13 +44,18 @@ def _check_rate(user):
 
 
 def comment_create(*, user, article, text, reply_to=None):
-    """Post a comment or a reply. Returns it; its status says whether it awaits moderation."""
+    """Post a comment or a reply. Returns it; its status says whether it awaits moderation.
+
+    Every attempt counts against the rate limit, refused ones included (a duplicate, a
+    banned word): trying costs the same as posting.
+    """
+    _check_rate(user)
     moderation = ModerationSettings.current()
     user = commenter(user=user)
     permission = rules.can_comment(user=user, article=article, rules=moderation)
     if not permission:
         raise CommentError(_("Vous ne pouvez pas commenter cet article."))
-    if reply_to is not None and (reply_to.article_id != article.pk or reply_to.status != Comment.Status.PUBLISHED):
+    if reply_to is not None and (reply_to.article_id != article.pk or not rules.can_reply(user=user, comment=reply_to)):
         raise CommentError(_("Ce commentaire n'accepte plus de réponse."))
     text = text.strip()
     if rules.is_duplicate(user=user, article=article, text=text):
@@ -58,7 +64,6 @@ def comment_create(*, user, article, text, reply_to=None):
         status = rules.screen(user=user, text=text, rules=moderation)
     except rules.Rejected as error:
         raise CommentError(str(error)) from error
-    _check_rate(user)
     comment = Comment.objects.create(
         article=article,
         author=user,
@@ -72,14 +77,35 @@ def comment_create(*, user, article, text, reply_to=None):
     return comment
 
 
+def edit_refusal(permission):
+    """What to tell the author when `rules.can_edit()` says no."""
+    if permission.refusal == rules.Refusal.BANNED:
+        return _("Votre compte ne peut plus publier de commentaires.")
+    if permission.refusal == rules.Refusal.SUSPENDED:
+        return _("Vous ne pouvez pas commenter jusqu'au %(date)s.") % {
+            "date": date_format(timezone.localtime(permission.until), "DATETIME_FORMAT")
+        }
+    return _("Ce commentaire ne peut plus être modifié (15 minutes après sa publication).")
+
+
 def comment_edit(*, user, comment, text):
-    if not rules.can_edit(user=user, comment=comment):
-        raise CommentError(_("Ce commentaire ne peut plus être modifié (15 minutes après sa publication)."))
+    """Change one's comment. The new text goes through everything a new comment does: the
+    rate limit, the right to comment under the article, and screening (a banned word
+    refuses it; what would hold a new comment sends this one back to moderation)."""
+    _check_rate(user)
+    moderation = ModerationSettings.current()
+    user = commenter(user=user)
+    permission = rules.can_edit(user=user, comment=comment)
+    if not permission:
+        raise CommentError(edit_refusal(permission))
+    if not rules.can_comment(user=user, article=comment.article, rules=moderation):
+        raise CommentError(_("Vous ne pouvez pas commenter cet article."))
+    text = text.strip()
     try:
-        status = rules.screen(user=user, text=text, rules=ModerationSettings.current())
+        status = rules.screen(user=user, text=text, rules=moderation)
     except rules.Rejected as error:
         raise CommentError(str(error)) from error
-    comment.body = text.strip()
+    comment.body = text
     comment.edited_at = timezone.now()
     if status == Comment.Status.PENDING:
         comment.status = Comment.Status.PENDING
@@ -96,10 +122,10 @@ def comment_delete(*, user, comment):
 
 def comment_recommend(*, user, comment):
     """One recommendation per reader per comment; a second click takes it back."""
-    if comment.status != Comment.Status.PUBLISHED:
-        raise CommentError(_("Ce commentaire ne peut pas être recommandé."))
     if comment.author_id == user.pk:
         raise CommentError(_("Vous ne pouvez pas recommander votre propre commentaire."))
+    if not rules.can_recommend(user=user, comment=comment):
+        raise CommentError(_("Ce commentaire ne peut pas être recommandé."))
     with transaction.atomic():
         removed, _deleted = Recommendation.objects.filter(comment=comment, user=user).delete()
         if removed:
@@ -118,7 +144,10 @@ def comment_recommend(*, user, comment):
 
 
 def comment_report(*, user, comment, reason, note=""):
-    """A reader flags a comment; after enough reports it waits for a moderator."""
+    """A reader flags someone else's published comment; after enough reports it waits for a
+    moderator."""
+    if not rules.can_report(user=user, comment=comment):
+        raise CommentError(_("Ce commentaire ne peut pas être signalé."))
     try:
         with transaction.atomic():
             Report.objects.create(comment=comment, user=user, reason=reason, note=note)

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -15,12 +15,17 @@ from .forms import CommentForm, ReportForm
 from .models import Comment
 
 
-def _visible_comment(pk):
-    return get_object_or_404(
+def comment_for(request, pk, *, allowed=rules.can_see):
+    """The comment this reader may see and, with `allowed`, act on; a 404 for any other
+    (ids are sequential: a pending, refused or deleted comment must not show its text)."""
+    comment = get_object_or_404(
         Comment.objects.select_related("article", "author"),
         pk=pk,
         article__in=Article.objects.published(),
     )
+    if not allowed(user=request.user, comment=comment):
+        raise Http404("No such comment")
+    return comment
 
 
 def wants_json(request):
@@ -60,7 +65,7 @@ def form_errors_json(form, status):
 @never_cache
 @login_required
 def reply(request, pk):
-    target = _visible_comment(pk)
+    target = comment_for(request, pk, allowed=rules.can_reply)
     form = CommentForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -85,9 +90,10 @@ def reply(request, pk):
 @never_cache
 @login_required
 def edit(request, pk):
-    comment = _visible_comment(pk)
-    if not rules.can_edit(user=request.user, comment=comment):
-        messages.error(request, _("Ce commentaire ne peut plus être modifié (15 minutes après sa publication)."))
+    comment = comment_for(request, pk, allowed=rules.is_own_live_comment)
+    permission = rules.can_edit(user=request.user, comment=comment)
+    if not permission:
+        messages.error(request, services.edit_refusal(permission))
         return redirect(comment.get_absolute_url())
     form = CommentForm(request.POST or None, initial={"text": comment.body})
     if request.method == "POST" and form.is_valid():
@@ -95,17 +101,22 @@ def edit(request, pk):
             services.comment_edit(user=request.user, comment=comment, text=form.cleaned_data["text"])
         except services.CommentError as error:
             form.add_error("text", str(error))
+            status = 429 if isinstance(error, services.RateLimited) else 400
         else:
+            if comment.status == Comment.Status.PENDING:
+                messages.info(request, _("Votre commentaire modifié sera publié après relecture par la modération."))
+                return redirect(f"{comment.article.get_absolute_url()}#commentaires")
             messages.success(request, _("Votre commentaire est modifié."))
             return redirect(comment.get_absolute_url())
-    status = 400 if form.errors else 200
+    else:
+        status = 400 if form.errors else 200
     return render(request, "comments/edit.html", {"comment": comment, "form": form}, status=status)
 
 
 @never_cache
 @login_required
 def delete(request, pk):
-    comment = _visible_comment(pk)
+    comment = comment_for(request, pk, allowed=rules.can_delete)
     if request.method == "POST":
         try:
             services.comment_delete(user=request.user, comment=comment)
@@ -120,7 +131,7 @@ def delete(request, pk):
 @login_required
 @require_POST
 def recommend(request, pk):
-    comment = _visible_comment(pk)
+    comment = comment_for(request, pk)
     try:
         recommended = services.comment_recommend(user=request.user, comment=comment)
     except services.CommentError as error:
@@ -141,7 +152,7 @@ def recommend(request, pk):
 @never_cache
 @login_required
 def report(request, pk):
-    comment = _visible_comment(pk)
+    comment = comment_for(request, pk, allowed=rules.can_report)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

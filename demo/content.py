@@ -30,6 +30,9 @@ PLANS = {
     },
 }
 
+# Gift subscriptions: months → price, paid once.
+GIFT_OFFERS = {1: Decimal("9.99"), 6: Decimal("54.99"), 12: Decimal("99.00")}
+
 AUTHORS = [
     "Claire Dubosc",
     "Julien Marchetti",

@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.models import Article, Author, RelatedArticle, Section, Source, Tag
+from articles.aids import reading_aids_backfill
+from articles.models import Article, Author, ReadCount, RelatedArticle, Section, Source, Tag
 from comments.models import Comment
-from subscriptions.models import AccessCode, Plan, Subscription
+from subscriptions.models import AccessCode, GiftOffer, Plan, Subscription
 from subscriptions.services import access_codes_generate, format_code, subscription_grant
 
 from . import compose, content
@@ -55,6 +56,10 @@ def seed_demo(*, password=None, now=None):
         report += _accounts(password)
         report += _subscriptions()
         _comments()
+        _reads(now)
+        _computed, requested = reading_aids_backfill()
+    if requested:
+        report.append(f"Audio of {requested} article(s) requested: the background worker reads them aloud.")
     return report
 
 
@@ -132,10 +137,13 @@ def _accounts(password):
 
 
 def _subscriptions():
-    """Two plans; the demo subscriber holds a year; a few codes to try the redemption form."""
+    """Two plans and three gift lengths (card payment needs their Stripe price IDs, set in
+    the admin); the demo subscriber holds a year; a few codes to try the redemption form."""
     monthly, yearly = (
         Plan.objects.get_or_create(slug=slug, defaults=defaults)[0] for slug, defaults in content.PLANS.items()
     )
+    for months, price in content.GIFT_OFFERS.items():
+        GiftOffer.objects.get_or_create(months=months, defaults={"price": price})
     subscriber = get_user_model().objects.get(email="subscriber@example.com")
     if not Subscription.objects.filter(user=subscriber).active().exists():
         subscription_grant(
@@ -149,6 +157,22 @@ def _subscriptions():
     if not codes:
         codes = [code.code for code in access_codes_generate(count=3, plan=monthly, batch="démo")]
     return [f"Demo access codes (one month each): {', '.join(format_code(code) for code in codes)}"]
+
+
+def _reads(now):
+    """A day of reads, so that "Les plus lus" has something to show before anyone reads."""
+    if ReadCount.objects.exists():
+        return
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    articles = list(Article.objects.published().newest_first()[:20])
+    rows = []
+    for rank, article in enumerate(articles):
+        rng = random.Random(article.slug)
+        for back in range(0, 24, 3):
+            rows.append(
+                ReadCount(article=article, hour=hour - timedelta(hours=back), count=rng.randint(5, 60) * (20 - rank))
+            )
+    ReadCount.objects.bulk_create(rows)
 
 
 def _comments():

@@ -1,5 +1,6 @@
 """The infrastructure every app stands on: the page and fragment caches, the scopes that
-retire them when content changes, rate limits, and the middleware around each request.
+retire them when content changes, rate limits, the middleware around each request, and
+the bounds that keep Markdown rendering linear whatever a stranger types.
 
 It is the bottom layer. It knows nothing of articles, comments or subscriptions, so every
 app may import it and it imports none of them; what a scope *means* (which article,

@@ -96,6 +96,9 @@ def load(request):
     for header, value in stored["headers"]:
         response[header] = value
     response["X-Page-Cache"] = "hit"
+    # The read this page counts as (`readcounts.counts_as`), counted on a hit as on a miss.
+    if stored.get("counts_as"):
+        request.counts_as = stored["counts_as"]
     # A page stored with its validators (a feed's ETag) answers a conditional request with a 304.
     return get_conditional_response(
         request,
@@ -117,6 +120,7 @@ def store(request, response, seconds):
         "status": response.status_code,
         "content": response.content,
         "headers": headers,
+        "counts_as": getattr(request, "counts_as", None),
     }
     cache.set(key, entry, seconds)
     return True

@@ -7,6 +7,7 @@ touches (`content_changed()`), which retires exactly what was built from them:
 - `SITE`: everything (a section renamed, an article unpublished or deleted).
 - `LISTS`: the front page and the lists, and any channel that lists articles.
 - `MODERATION`: the discussion's rules, which every article page applies.
+- `READS`: the reads counted for "Les plus lus", each time a batch reaches the database.
 - `article(pk)`: one article's page and its discussion.
 
 So a comment on one article costs the site that article's page, not all of them. A scope
@@ -24,6 +25,7 @@ from django.db import connection, transaction
 SITE = "site"
 LISTS = "lists"
 MODERATION = "moderation"
+READS = "reads"
 
 # Called with the scopes of each change once it is committed (e.g. to purge an edge cache).
 _listeners = []

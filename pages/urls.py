@@ -10,6 +10,7 @@ urlpatterns = [
     path("actualites/", views.latest, name="latest"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
     path("articles/<slug:slug>/apercu/", views.article_preview, name="preview"),
+    path("articles/<slug:slug>/ecouter/", views.article_audio, name="audio"),
     path("commentaires/articles/<slug:slug>/", views.article_comment, name="comment"),
     path("rubriques/<slug:slug>/", views.section_detail, name="section"),
     path("sources/<slug:slug>/", views.source_detail, name="source"),

@@ -4,9 +4,12 @@ Each view declares the content scopes its page is built from (`depends_on`), so 
 cache keeps an anonymous page exactly until one of them changes.
 """
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -19,10 +22,26 @@ from comments.services import CommentError, RateLimited, comment_create
 from comments.views import form_errors_json, response_after_posting, wants_json
 from infrastructure import scopes
 from infrastructure.middleware import newsroom_only
+from infrastructure.ranges import ranged_file_response
+from infrastructure.readcounts import counts_as
 from infrastructure.scopes import depends_on
-from subscriptions.access import FULL
+from subscriptions.access import FULL, reading_for
 
 from .reading import reading_of_visit
+
+
+def most_read_context(request):
+    """ "Les plus lus", shown on the front page and article pages: one fragment for the
+    whole site, built again when a batch of reads reaches the database (`scopes.READS`),
+    when an article leaves the site (`scopes.SITE`), and at least every
+    NEWSREADER_MOST_READ_SECONDS. Pages showing it do not declare these scopes: the list is
+    a view of reads over time, and the page cache's minute is fresh enough for it."""
+    generations = scopes.request_generations(request, scopes.SITE, scopes.READS)
+    return {
+        "most_read": selectors.most_read,
+        "most_read_generation": scopes.token(generations),
+        "most_read_seconds": settings.NEWSREADER_MOST_READ_SECONDS,
+    }
 
 
 def home(request):
@@ -32,6 +51,7 @@ def home(request):
         "front_page": selectors.front_page,
         "content_generation": scopes.token(generations),
         "feeds": feed_links(),
+        **most_read_context(request),
     }
     return render(request, "pages/home.html", context)
 
@@ -44,6 +64,7 @@ def article_detail(request, slug, comment_form=None, status=200):
         article_generation=lambda pk: scopes.request_generations(request, scopes.article(pk))[scopes.article(pk)],
     )
     generations = depends_on(request, scopes.article(article.pk))
+    counts_as(request, scopes.article(article.pk))  # a read, for "Les plus lus"
     reading = reading_of_visit(request, article=article)
     # The text and the sidebar are the same for every reader who gets them: the template
     # caches them as fragments and calls these only when a fragment is missing.
@@ -51,7 +72,9 @@ def article_detail(request, slug, comment_form=None, status=200):
         "article": article,
         "reading": reading,
         "body": lambda: selectors.article_body(article=article, full=reading.full),
+        "aids": lambda: selectors.reading_aids(article=article, full=reading.full),
         "related": lambda: selectors.related_articles(article=article),
+        **most_read_context(request),
         "discussion": discussion(
             user=request.user,
             article=article,
@@ -82,6 +105,32 @@ def feed_links(*, name="site_feed", slug=None, title=None):
             "url": reverse(f"articles:{name}", kwargs={**kwargs, "fmt": "atom"}),
         },
     ]
+
+
+def article_audio(request, slug):
+    """ "Écouter": the article read aloud, in the rendition the access rule gives this reader
+    (the public part to anyone not entitled to the rest), in byte ranges so the player can
+    seek. The rule is asked, never a free article spent: only the article page spends one.
+
+    The same address serves different renditions to different readers, so no shared cache
+    may keep it (`private`), and the validator names the rendition (a reader who subscribes
+    mid-way gets the new one whole, not a range of it)."""
+    article = selectors.article_with_audio(slug=slug)
+    reading = reading_for(user=request.user, article=article)
+    recording = article.audio_for(full=reading.full)
+    if recording is None:
+        raise Http404("No audio for this article yet")
+    part = "full" if reading.full and article.is_gated else "public"
+    response = ranged_file_response(
+        request,
+        storage=recording[0].storage,
+        name=recording[0].name,
+        content_type="audio/mpeg",
+        etag=f'"{part}-{article.speech_fingerprint[:16]}"',
+        cache_control="private, no-cache",
+    )
+    patch_vary_headers(response, ["Cookie"])
+    return response
 
 
 def _article_list(request, *, heading, kind, subject, description="", feed=None, **filters):
@@ -154,7 +203,9 @@ def article_preview(request, slug):
         "preview": True,
         "reading": FULL,
         "body": lambda: selectors.article_body(article=article, full=True),
+        "aids": lambda: selectors.reading_aids(article=article, full=True),
         "related": lambda: selectors.related_articles(article=article),
+        **most_read_context(request),
         "discussion": None,
         "content_generation": f"preview-{article.updated_at.timestamp()}",
     }

@@ -9,19 +9,24 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import selectors, services
+from . import billing, selectors, services
 from .forms import GenerateCodesForm, GrantSubscriptionForm
-from .models import AccessCode, Plan, Redemption, Subscription
+from .models import AccessCode, Gift, GiftOffer, Payment, Plan, Redemption, StripeEvent, Subscription
+from .templatetags.prices import money
 
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["name", "price", "currency", "period", "is_active", "subscribers"]
+    list_display = ["name", "price", "currency", "period", "is_active", "card_payment", "subscribers"]
     list_filter = ["is_active", "period"]
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
         return selectors.plans_with_subscriber_counts()
+
+    @admin.display(description=_("paiement par carte"), boolean=True)
+    def card_payment(self, plan):
+        return bool(plan.stripe_price_id)
 
     @admin.display(description=_("abonnés actifs"), ordering="subscribers")
     def subscribers(self, plan):
@@ -33,14 +38,21 @@ class ActiveFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("active", _("en cours")), ("ended", _("terminé")), ("future", _("à venir"))]
+        return [
+            ("active", _("en cours")),
+            ("grace", _("paiement refusé, en délai de grâce")),
+            ("ended", _("terminé")),
+            ("future", _("à venir")),
+        ]
 
     def queryset(self, request, queryset):
         now = timezone.now()
         if self.value() == "active":
             return queryset.active(now)
         if self.value() == "ended":
-            return queryset.filter(ends_at__lte=now)
+            return queryset.exclude(pk__in=queryset.active(now).values("pk")).filter(starts_at__lte=now)
+        if self.value() == "grace":
+            return queryset.active(now).filter(ends_at__lte=now)
         if self.value() == "future":
             return queryset.filter(starts_at__gt=now)
         return queryset
@@ -59,6 +71,16 @@ class SubscriptionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     date_hierarchy = "ends_at"
     actions = ["end_now"]
+    # What Stripe says changes only through Stripe's events: shown, never edited here.
+    stripe_fields = [
+        "stripe_customer_id",
+        "stripe_subscription_id",
+        "stripe_checkout_session_id",
+        "stripe_status",
+        "cancel_at_period_end",
+        "grace_until",
+        "stripe_synced_at",
+    ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -68,12 +90,14 @@ class SubscriptionAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["user", "plan", "days", "note"]
-        return ["user", "plan", "starts_at", "ends_at", "origin", "access_code", "granted_by", "note", "created_at"]
+        fields = ["user", "plan", "starts_at", "ends_at", "origin", "access_code", "granted_by", "note", "created_at"]
+        return [*fields, *self.stripe_fields] if obj.stripe_subscription_id else fields
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["user", "plan", "starts_at", "ends_at", "origin", "access_code", "granted_by", "created_at"]
+        fields = ["user", "plan", "starts_at", "ends_at", "origin", "access_code", "granted_by", "created_at"]
+        return [*fields, *self.stripe_fields]
 
     @admin.display(description=_("en cours"), boolean=True)
     def active(self, subscription):
@@ -97,6 +121,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
     def end_now(self, request, queryset):
         for subscription in queryset:
             services.subscription_end(subscription=subscription, ended_by=request.user)
+            billing.card_subscription_stop(subscription=subscription)  # no more charges either
         self.message_user(request, _("Abonnements terminés."), messages.SUCCESS)
 
     def changelist_view(self, request, extra_context=None):
@@ -149,6 +174,67 @@ class AccessCodeAdmin(admin.ModelAdmin):
     @admin.action(description=_("Exporter les codes choisis (CSV)"))
     def export_csv(self, request, queryset):
         return codes_as_csv(queryset.select_related("plan"), filename="codes.csv")
+
+
+@admin.register(GiftOffer)
+class GiftOfferAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "price", "currency", "is_active", "card_payment"]
+
+    @admin.display(description=_("paiement par carte"), boolean=True)
+    def card_payment(self, offer):
+        return bool(offer.stripe_price_id)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records of what Stripe confirmed: to look at, never to edit or delete."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Gift)
+class GiftAdmin(ReadOnlyAdmin):
+    list_display = ["recipient_email", "offer", "buyer", "status", "paid_at", "sent_at", "redeemed"]
+    list_filter = ["status", "offer"]
+    list_select_related = ["offer", "buyer", "access_code"]
+    search_fields = ["recipient_email", "buyer__email", "stripe_checkout_session_id"]
+    actions = ["send_again"]
+
+    @admin.display(description=_("utilisé"), boolean=True)
+    def redeemed(self, gift):
+        return gift.redeemed
+
+    @admin.action(description=_("Renvoyer le code au destinataire"), permissions=["view"])
+    def send_again(self, request, queryset):
+        count = billing.gifts_send_again(gifts=queryset)
+        message = ngettext("%(count)s code renvoyé.", "%(count)s codes renvoyés.", count) % {"count": count}
+        self.message_user(request, message, messages.SUCCESS)
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["occurred_at", "user", "price", "status", "subscription", "gift"]
+    list_filter = ["status"]
+    list_select_related = ["user", "subscription__plan", "gift__offer"]
+    search_fields = ["user__email", "stripe_id"]
+    date_hierarchy = "occurred_at"
+
+    @admin.display(description=_("montant"), ordering="amount")
+    def price(self, payment):
+        return money(payment.amount, payment.currency)
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(ReadOnlyAdmin):
+    list_display = ["id", "type", "created", "received_at", "handled"]
+    list_filter = ["type", "handled"]
+    search_fields = ["id"]
 
 
 def codes_as_csv(codes, *, filename):

@@ -3,7 +3,40 @@ from datetime import timedelta
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Plan, Subscription
+from .models import GiftOffer, Plan, Subscription
+
+
+class TermsMixin(forms.Form):
+    """French consumer law: the terms of sale are accepted, knowingly, before paying
+    (the template links them beside the box: subscriptions/includes/terms_field.html)."""
+
+    accept_terms = forms.BooleanField(
+        label=_("J'ai lu et j'accepte les conditions générales de vente"),
+        error_messages={"required": _("Acceptez les conditions générales de vente pour continuer.")},
+    )
+
+
+class CheckoutForm(TermsMixin):
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class GiftForm(TermsMixin):
+    offer = forms.ModelChoiceField(
+        label=_("Durée offerte"),
+        queryset=GiftOffer.objects.filter(is_active=True).exclude(stripe_price_id=""),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    recipient_email = forms.EmailField(label=_("E-mail du destinataire"), help_text=_("Le code lui sera envoyé."))
+    recipient_name = forms.CharField(label=_("Son prénom ou son nom"), max_length=80, required=False)
+    message = forms.CharField(
+        label=_("Un mot pour accompagner le cadeau"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    field_order = ["offer", "recipient_email", "recipient_name", "message", "accept_terms"]
 
 
 class RedeemCodeForm(forms.Form):

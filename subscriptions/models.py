@@ -22,6 +22,12 @@ class Plan(models.Model):
     period = models.CharField(_("période"), max_length=5, choices=Period, default=Period.MONTH)
     is_active = models.BooleanField(_("proposé"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    stripe_price_id = models.CharField(
+        _("prix Stripe"),
+        max_length=100,
+        blank=True,
+        help_text=_("L'identifiant du prix récurrent dans Stripe (price_…). Sans lui, pas de paiement par carte."),
+    )
 
     class Meta:
         verbose_name = _("formule")
@@ -36,10 +42,20 @@ class Plan(models.Model):
         return 365 if self.period == self.Period.YEAR else 30
 
 
+def gives_access(at, prefix=""):
+    """The one rule for "this subscription opens the site at `at`": started, and either
+    within its paid period or within the grace period that follows a failed payment."""
+    return Q(**{f"{prefix}starts_at__lte": at}) & (
+        Q(**{f"{prefix}ends_at__gt": at}) | Q(**{f"{prefix}grace_until__gt": at})
+    )
+
+
 class SubscriptionQuerySet(models.QuerySet):
     def active(self, at=None):
-        at = at or timezone.now()
-        return self.filter(starts_at__lte=at, ends_at__gt=at)
+        return self.filter(gives_access(at or timezone.now()))
+
+    def paid_by_card(self):
+        return self.filter(origin=Subscription.Origin.PAYMENT).exclude(stripe_subscription_id="")
 
 
 class Subscription(models.Model):
@@ -47,6 +63,7 @@ class Subscription(models.Model):
         STAFF = "staff", _("offert par la rédaction")
         CODE = "code", _("code d'accès")
         PAYMENT = "payment", _("paiement")
+        GIFT = "gift", _("cadeau")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("abonné"), on_delete=models.CASCADE, related_name="subscriptions"
@@ -68,6 +85,26 @@ class Subscription(models.Model):
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    # Paid by card: Stripe's identifiers and what Stripe last told us.
+    stripe_customer_id = models.CharField(_("client Stripe"), max_length=100, blank=True, db_index=True)
+    stripe_subscription_id = models.CharField(_("abonnement Stripe"), max_length=100, blank=True)
+    stripe_checkout_session_id = models.CharField(_("session de paiement Stripe"), max_length=200, blank=True)
+    stripe_status = models.CharField(_("état chez Stripe"), max_length=20, blank=True)
+    cancel_at_period_end = models.BooleanField(
+        _("résilié à l'échéance"), default=False, help_text=_("Ne sera pas renouvelé : l'accès dure jusqu'à la fin.")
+    )
+    grace_until = models.DateTimeField(
+        _("délai de grâce jusqu'au"),
+        null=True,
+        blank=True,
+        help_text=_("Après un paiement refusé, l'accès reste ouvert jusqu'à cette date."),
+    )
+    stripe_synced_at = models.DateTimeField(
+        _("dernier état Stripe du"),
+        null=True,
+        blank=True,
+        help_text=_("L'heure de l'information Stripe la plus récente appliquée : une plus ancienne est ignorée."),
+    )
 
     objects = SubscriptionQuerySet.as_manager()
 
@@ -76,14 +113,35 @@ class Subscription(models.Model):
         verbose_name_plural = _("abonnements")
         ordering = ["-ends_at"]
         indexes = [models.Index(fields=["user", "ends_at"])]
-        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="ends_after_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="ends_after_start"),
+            models.UniqueConstraint(
+                fields=["stripe_subscription_id"],
+                condition=~Q(stripe_subscription_id=""),
+                name="one_row_per_stripe_subscription",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.user} → {self.ends_at:%Y-%m-%d}"
 
     def is_active(self, at=None):
         at = at or timezone.now()
-        return self.starts_at <= at < self.ends_at
+        return self.starts_at <= at and (at < self.ends_at or (self.grace_until is not None and at < self.grace_until))
+
+    @property
+    def access_ends_at(self):
+        """When access really ends: the paid period, or the grace period if that is later."""
+        return max(self.ends_at, self.grace_until) if self.grace_until else self.ends_at
+
+    @property
+    def in_grace(self):
+        """A payment failed: the reader keeps access for a while and is asked to fix it."""
+        return self.grace_until is not None and self.grace_until > timezone.now()
+
+    @property
+    def renews(self):
+        return bool(self.stripe_subscription_id) and not self.cancel_at_period_end and self.stripe_status != "canceled"
 
 
 class AccessCode(models.Model):
@@ -188,3 +246,134 @@ class PrivateFeed(models.Model):
     @staticmethod
     def digest_of(token):
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class GiftOffer(models.Model):
+    """A subscription one can offer: a number of months for a price, paid once."""
+
+    class Months(models.IntegerChoices):
+        ONE = 1, _("1 mois")
+        SIX = 6, _("6 mois")
+        TWELVE = 12, _("12 mois")
+
+    months = models.PositiveSmallIntegerField(_("durée"), choices=Months, unique=True)
+    price = models.DecimalField(_("prix"), max_digits=8, decimal_places=2)
+    currency = models.CharField(_("devise"), max_length=3, default="EUR")
+    is_active = models.BooleanField(_("proposé"), default=True)
+    stripe_price_id = models.CharField(
+        _("prix Stripe"),
+        max_length=100,
+        blank=True,
+        help_text=_("L'identifiant du prix unique (non récurrent) dans Stripe (price_…)."),
+    )
+
+    class Meta:
+        verbose_name = _("abonnement à offrir")
+        verbose_name_plural = _("abonnements à offrir")
+        ordering = ["months"]
+
+    def __str__(self):
+        return self.get_months_display()
+
+    @property
+    def days(self):
+        """A month of access is 30 days, as for a monthly plan; a year is 365."""
+        return 365 if self.months == 12 else 30 * self.months
+
+
+class Gift(models.Model):
+    """A subscription bought for someone else: once paid, an access code sent to them."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("en attente de paiement")
+        PAID = "paid", _("payé")
+
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("acheteur"), on_delete=models.SET_NULL, null=True, related_name="gifts"
+    )
+    offer = models.ForeignKey(GiftOffer, verbose_name=_("offre"), on_delete=models.PROTECT)
+    recipient_email = models.EmailField(_("e-mail du destinataire"))
+    recipient_name = models.CharField(_("nom du destinataire"), max_length=80, blank=True)
+    message = models.TextField(_("message"), max_length=500, blank=True)
+    language = models.CharField(_("langue des e-mails"), max_length=5, default=settings.LANGUAGE_CODE)
+    status = models.CharField(_("état"), max_length=10, choices=Status, default=Status.PENDING)
+    amount = models.DecimalField(_("montant payé"), max_digits=8, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("devise"), max_length=3, default="EUR")
+    stripe_checkout_session_id = models.CharField(_("session de paiement Stripe"), max_length=200, blank=True)
+    access_code = models.OneToOneField(
+        AccessCode, verbose_name=_("code"), on_delete=models.PROTECT, null=True, blank=True, related_name="gift"
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    paid_at = models.DateTimeField(_("payé le"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("abonnement offert")
+        verbose_name_plural = _("abonnements offerts")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stripe_checkout_session_id"],
+                condition=~Q(stripe_checkout_session_id=""),
+                name="one_gift_per_checkout_session",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.offer} → {self.recipient_email}"
+
+    @property
+    def redeemed(self):
+        return self.access_code is not None and self.access_code.redemption_count > 0
+
+
+class Payment(models.Model):
+    """A card payment Stripe confirmed (or refused): the reader's "last payments"."""
+
+    class Status(models.TextChoices):
+        PAID = "paid", _("payé")
+        FAILED = "failed", _("refusé")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("client"), on_delete=models.CASCADE, related_name="payments"
+    )
+    subscription = models.ForeignKey(
+        Subscription, verbose_name=_("abonnement"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    gift = models.ForeignKey(Gift, verbose_name=_("cadeau"), on_delete=models.SET_NULL, null=True, blank=True)
+    description = models.CharField(_("objet"), max_length=200)
+    amount = models.DecimalField(_("montant"), max_digits=8, decimal_places=2)
+    currency = models.CharField(_("devise"), max_length=3, default="EUR")
+    status = models.CharField(_("état"), max_length=10, choices=Status, default=Status.PAID)
+    occurred_at = models.DateTimeField(_("date"))
+    receipt_url = models.URLField(_("reçu"), max_length=500, blank=True)
+    stripe_id = models.CharField(
+        _("référence Stripe"), max_length=200, unique=True, help_text=_("La facture (in_…) ou la session (cs_…).")
+    )
+
+    class Meta:
+        verbose_name = _("paiement")
+        verbose_name_plural = _("paiements")
+        ordering = ["-occurred_at"]
+        indexes = [models.Index(fields=["user", "-occurred_at"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.amount} {self.currency} · {self.occurred_at:%Y-%m-%d}"
+
+
+class StripeEvent(models.Model):
+    """Each Stripe event handled, by its ID: a replayed event changes nothing."""
+
+    id = models.CharField(_("identifiant"), max_length=255, primary_key=True)
+    type = models.CharField(_("type"), max_length=100)
+    created = models.DateTimeField(_("émis le"))
+    received_at = models.DateTimeField(_("reçu le"), auto_now_add=True)
+    handled = models.BooleanField(_("traité"), default=False, help_text=_("Faux : type ignoré ou sans suite."))
+
+    class Meta:
+        verbose_name = _("événement Stripe")
+        verbose_name_plural = _("événements Stripe")
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.type} {self.id}"

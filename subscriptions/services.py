@@ -3,6 +3,7 @@
 import secrets
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
@@ -22,8 +23,16 @@ def normalize_code(code):
     return "".join(code.split()).replace("-", "").upper()
 
 
+@transaction.atomic
 def subscription_grant(*, user, duration, origin, plan=None, access_code=None, granted_by=None, note=""):
-    """Open or extend access: a new period starts when the current one ends."""
+    """Open or extend access: a new period starts when the current one ends.
+
+    Safe under concurrency: the reader's row is locked while the current end is read and
+    the new period written, so two grants at the same moment (two codes, a code and an
+    editor's gift) queue up instead of both starting now. On SQLite the transaction's
+    IMMEDIATE mode takes the database's write lock at its start, to the same effect.
+    """
+    get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
     now = timezone.now()
     current_end = Subscription.objects.filter(user=user, ends_at__gt=now).aggregate(end=Max("ends_at"))["end"]
     starts_at = max(now, current_end) if current_end else now
@@ -44,12 +53,13 @@ def subscription_end(*, subscription, ended_by, at=None):
     """End a subscription now (or at `at`): access stops then; a period not yet started is
     shortened to nothing."""
     at = at or timezone.now()
-    if subscription.ends_at <= at:
+    if subscription.access_ends_at <= at:
         return subscription
-    subscription.ends_at = max(at, subscription.starts_at + timedelta(microseconds=1))
+    subscription.ends_at = max(min(subscription.ends_at, at), subscription.starts_at + timedelta(microseconds=1))
+    subscription.grace_until = None  # a grace period after a refused payment ends too
     note = f"{subscription.note} · " if subscription.note else ""
     subscription.note = (note + _("terminé par %(who)s") % {"who": ended_by})[:200]
-    subscription.save(update_fields=["ends_at", "note"])
+    subscription.save(update_fields=["ends_at", "grace_until", "note"])
     return subscription
 
 
@@ -57,7 +67,7 @@ def access_code_redeem(*, user, code):
     """Redeem a code for this reader. Safe under concurrency: the use is counted by one
     conditional UPDATE, so a single-use code opens exactly one subscription."""
     normalized = normalize_code(code)
-    access_code = AccessCode.objects.filter(code=normalized).select_related("plan").first()
+    access_code = AccessCode.objects.filter(code=normalized).select_related("plan", "gift").first()
     if access_code is None:
         raise RedemptionError(_("Ce code n'existe pas. Vérifiez qu'il est bien recopié."))
     now = timezone.now()
@@ -76,7 +86,8 @@ def access_code_redeem(*, user, code):
             subscription = subscription_grant(
                 user=user,
                 duration=access_code.duration,
-                origin=Subscription.Origin.CODE,
+                # A code someone bought for this reader keeps its origin: a gift.
+                origin=Subscription.Origin.GIFT if hasattr(access_code, "gift") else Subscription.Origin.CODE,
                 plan=access_code.plan,
                 access_code=access_code,
             )

@@ -6,7 +6,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import User
-from articles.models import Article, Author, RelatedArticle, Section, Source, Tag
+from articles.models import Article, Author, ReadCount, RelatedArticle, Section, Source, Tag
 from comments.models import Comment
 from subscriptions.models import AccessCode, MeteredRead, Plan, Subscription
 
@@ -96,6 +96,17 @@ class RelatedArticleFactory(factory.django.DjangoModelFactory):
     from_article = factory.SubFactory(ArticleFactory)
     to_article = factory.SubFactory(ArticleFactory)
     position = 0
+
+
+class ReadCountFactory(factory.django.DjangoModelFactory):
+    """Reads of an article in the current hour, as the background worker records them."""
+
+    class Meta:
+        model = ReadCount
+
+    article = factory.SubFactory(ArticleFactory)
+    hour = factory.LazyFunction(lambda: timezone.now().replace(minute=0, second=0, microsecond=0))
+    count = 10
 
 
 class CommentFactory(factory.django.DjangoModelFactory):

@@ -1,3 +1,4 @@
+import itertools
 import threading
 from datetime import timedelta
 
@@ -8,7 +9,7 @@ from pytest_django.asserts import assertContains
 
 from subscriptions.access import is_subscriber
 from subscriptions.models import AccessCode, Redemption, Subscription
-from subscriptions.services import RedemptionError, access_code_redeem, access_codes_generate
+from subscriptions.services import RedemptionError, access_code_redeem, access_codes_generate, subscription_grant
 
 from .factories import AccessCodeFactory, PlanFactory, SubscriptionFactory, UserFactory, staff_member
 
@@ -173,3 +174,61 @@ def test_subscriber_counts_in_the_admin(client):
     SubscriptionFactory(plan__name="Annuel")
     assertContains(client.get("/admin/subscriptions/subscription/"), "1 abonné actif")
     assertContains(client.get("/admin/subscriptions/plan/"), "Abonnés actifs")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_codes_redeemed_at_the_same_moment_add_up_without_overlap():
+    """Each period starts when the one before ends, however close together the codes came."""
+    user = UserFactory()
+    codes = [AccessCodeFactory(days=30) for _ in range(4)]
+    barrier = threading.Barrier(len(codes))
+    errors = []
+
+    def redeem(access_code):
+        try:
+            barrier.wait()
+            access_code_redeem(user=user, code=access_code.code)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=redeem, args=(code,)) for code in codes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    periods = list(Subscription.objects.filter(user=user).order_by("starts_at"))
+    assert len(periods) == 4
+    for before, after in itertools.pairwise(periods):
+        assert after.starts_at == before.ends_at
+    assert periods[-1].ends_at - periods[0].starts_at == timedelta(days=120)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_grants_at_the_same_moment_add_up_without_overlap():
+    """The same through `subscription_grant()` alone (an editor's grant beside a code)."""
+    user = UserFactory()
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def grant():
+        try:
+            barrier.wait()
+            subscription_grant(user=user, duration=timedelta(days=30), origin=Subscription.Origin.STAFF)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=grant) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    periods = list(Subscription.objects.filter(user=user).order_by("starts_at"))
+    for before, after in itertools.pairwise(periods):
+        assert after.starts_at == before.ends_at
+    assert periods[-1].ends_at - periods[0].starts_at == timedelta(days=120)

@@ -4,6 +4,7 @@ from .factories import (
     ArticleFactory,
     AuthorFactory,
     CommentFactory,
+    ReadCountFactory,
     RelatedArticleFactory,
     SectionFactory,
     TagFactory,
@@ -29,9 +30,11 @@ def test_article_page_queries_are_constant(client, django_assert_max_num_queries
     authors and comments: authors and tags are prefetched, the related list is one query
     with its sources and comment counts, top-level comments and their replies come with
     their authors in two queries, and the section menu is cached. Budget, nothing else
-    cached: article, authors, tags, related, moderation rules, comments, replies = 7."""
+    cached: article, authors, tags, related, moderation rules, comments, replies = 7.
+    ("Les plus lus" is one fragment for the whole site, warmed by the front page like the
+    menu; see `test_most_read_costs_one_query_for_the_whole_site`.)"""
     article = build_article(extras=extras)
-    client.get("/")  # warms the cached section menu, as any earlier visit would
+    client.get("/")  # warms the cached section menu and "Les plus lus", as any earlier visit would
     with django_assert_max_num_queries(7):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
@@ -50,15 +53,35 @@ def test_signed_in_article_page_stays_within_budget(client, django_assert_max_nu
 
 @pytest.mark.parametrize("per_section", [1, 8])
 def test_front_page_queries_are_constant(client, django_assert_max_num_queries, per_section):
-    """The front page is three queries whatever the number of sections and articles: the
-    latest pieces, the newest few of every section through one window query, and each card's
-    source, section and comment count come in those same queries."""
+    """The front page is four queries whatever the number of sections and articles: the
+    latest pieces, the newest few of every section through one window query (each card's
+    source, section and comment count come in those same queries), and "Les plus lus"."""
     for section in SectionFactory.create_batch(6):
         for _ in range(per_section):
-            ArticleFactory(section=section, tags=TagFactory.create_batch(2))
+            article = ArticleFactory(section=section, tags=TagFactory.create_batch(2))
+            ReadCountFactory(article=article)
     client.get("/rubriques/inexistante/")  # warms the cached section menu
-    with django_assert_max_num_queries(3):
-        assert client.get("/").status_code == 200
+    with django_assert_max_num_queries(4):
+        response = client.get("/")
+    assert response.status_code == 200
+    assert "Les plus lus" in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_most_read_costs_one_query_for_the_whole_site(client, django_assert_max_num_queries, count):
+    """ "Les plus lus" on an article page is one query (the hourly counts summed, with each
+    card's source and section) when its site-wide fragment is cold: 7 + 1 = 8 for the article
+    page with nothing cached, whatever the number of articles read; and none once any page
+    has built it (the budget of `test_article_page_queries_are_constant`)."""
+    article, other = build_article(extras=1), build_article(extras=1)
+    for read in ArticleFactory.create_batch(count):
+        ReadCountFactory(article=read)
+    client.get("/rubriques/inexistante/")  # warms the section menu only
+    with django_assert_max_num_queries(8):
+        response = client.get(article.get_absolute_url())
+    assert response.content.decode().count('class="most-read__item"') == min(count, 5)
+    with django_assert_max_num_queries(7):
+        assert client.get(other.get_absolute_url()).status_code == 200
 
 
 @pytest.mark.parametrize("count", [2, 30])

@@ -3,7 +3,9 @@
 Environment variables (all documented in README.md):
 DJANGO_SECRET_KEY, DJANGO_DEBUG, DJANGO_ALLOWED_HOSTS, DJANGO_CSRF_TRUSTED_ORIGINS,
 DATABASE_URL, REDIS_URL, EMAIL_URL, DEFAULT_FROM_EMAIL, DJANGO_ADMIN_PATH,
-NEWSREADER_ADS_EVERY, NEWSREADER_PAGE_CACHE_SECONDS.
+NEWSREADER_ADS_EVERY, NEWSREADER_PAGE_CACHE_SECONDS, STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY,
+STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE, NEWSREADER_PAYMENT_GRACE_DAYS, DJANGO_AUDIO_ROOT,
+NEWSREADER_ESPEAK, NEWSREADER_LAME, NEWSREADER_READS_WINDOW_SECONDS, NEWSREADER_TRUSTED_PROXIES.
 """
 
 from pathlib import Path
@@ -51,6 +53,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "infrastructure.middleware.BadInputMiddleware",
+    # Outside the page cache, so that a page served from it still counts as a read.
+    "infrastructure.readcounts.ReadCountingMiddleware",
     "infrastructure.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -132,6 +137,7 @@ LOGIN_REDIRECT_URL = "accounts:dashboard"
 
 # django-allauth: the email address is the login; usernames are never shown.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -158,8 +164,12 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+# The articles' audio (gated renditions included) is served only through the site's
+# view that applies the access rule: never put this folder behind the web server.
+AUDIO_ROOT = Path(env_str("DJANGO_AUDIO_ROOT", str(BASE_DIR / "private-media" / "audio")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "audio": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": AUDIO_ROOT}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -211,6 +221,7 @@ NEWSREADER_COMMENT_RATE_LIMITS = [(1, 10), (30, 3600)]
 NEWSREADER_FREE_ARTICLES_PER_MONTH = env_int("NEWSREADER_FREE_ARTICLES_PER_MONTH", 3)
 # Anonymous pages are cached whole for this long (0 turns the page cache off).
 NEWSREADER_PAGE_CACHE_SECONDS = env_int("NEWSREADER_PAGE_CACHE_SECONDS", 60)
+
 # The query parameters a cached page may vary by, each with the values it may take; an
 # address with any other parameter (tracking ones aside) is rendered but never stored.
 # The search's `q` is deliberately absent: result pages are never stored (see pages/search.py).
@@ -220,6 +231,32 @@ NEWSREADER_PAGE_CACHE_PARAMETERS = {
     "tri": r"[a-z]{1,20}",
     "p": r"[1-9][0-9]{0,4}",  # a sitemap's page
 }
+
+# Card payment through Stripe's hosted Checkout and customer portal; without a secret key
+# the site offers no card payment (access codes and newsroom grants still work).
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
+# Hosted Checkout needs no publishable key; it is checked to be of the secret key's mode.
+STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", "")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
+# Where Stripe's API is; only changed to point the client at a stand-in (the tests).
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
+# After a failed renewal payment, access stays open this many days while Stripe retries.
+NEWSREADER_PAYMENT_GRACE_DAYS = env_int("NEWSREADER_PAYMENT_GRACE_DAYS", 7)
+
+# Reading aids: the voice that reads articles aloud (Debian's espeak-ng), the MP3 encoder.
+NEWSREADER_ESPEAK = env_str("NEWSREADER_ESPEAK", "espeak-ng")
+NEWSREADER_LAME = env_str("NEWSREADER_LAME", "lame")
+NEWSREADER_AUDIO_VOICE = "fr"
+NEWSREADER_AUDIO_WORDS_PER_MINUTE = 165
+# "Les plus lus": reads are counted in the cache and written to the database once per
+# window; the list covers the last day and is rebuilt every few minutes.
+NEWSREADER_READS_WINDOW_SECONDS = env_int("NEWSREADER_READS_WINDOW_SECONDS", 60)
+NEWSREADER_MOST_READ_HOURS = 24
+NEWSREADER_MOST_READ_COUNT = 5
+NEWSREADER_MOST_READ_SECONDS = 300
+# How many proxies in front of the site append to X-Forwarded-For (0: use the connection's address).
+NEWSREADER_TRUSTED_PROXIES = env_int("NEWSREADER_TRUSTED_PROXIES", 0)
+
 NEWSREADER_APP_STORE_URL = env_str("NEWSREADER_APP_STORE_URL", "https://apps.apple.com/fr/")
 NEWSREADER_PLAY_STORE_URL = env_str("NEWSREADER_PLAY_STORE_URL", "https://play.google.com/store/apps")
 

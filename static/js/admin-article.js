@@ -24,6 +24,7 @@
           if (!result) return;
           panel.innerHTML = result.html;  // sanitized by the server (nh3)
           stats.textContent = result.words + " " + config.dataset.wordsLabel + " · " + result.minutes + " " + config.dataset.minutesLabel;
+          if (result.errors) stats.textContent += " · " + result.errors.join(" ");
         });
     }
     body.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(refresh, 400); });

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('subscriptions', '0003_meteredread_slot'),
+        ('subscriptions', '0005_editors_see_card_payments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -64,7 +64,7 @@ def index_existing_articles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0005_article_comment_count'),
+        ('articles', '0006_reading_aids_and_reads'),
     ]
 
     operations = [
