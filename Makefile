@@ -8,7 +8,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 
-.PHONY: install system-deps messages run test test-postgres lint format bench clean
+.PHONY: install system-deps messages run test test-postgres lint format bench cluster cluster-stop loadtest scale clean
 
 install: $(STAMP)
 
@@ -52,8 +52,26 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# ARTICLES=100000 make bench: the same pages with a large archive loaded first.
 bench: install messages
-	$(PY) scripts/bench.py
+	$(PY) scripts/bench.py --articles $${ARTICLES:-0}
+
+# The production topology on loopback (deploy/README.md): nginx, gunicorn nodes with their
+# workers, PostgreSQL primary and replica, Redis. Optional tooling, never run by CI.
+cluster: install messages
+	@scripts/system-deps cluster
+	$(PY) scripts/cluster.py start --nodes $${NODES:-2}
+
+cluster-stop:
+	$(PY) scripts/cluster.py stop
+
+# Bounded (LOADTEST_SECONDS, default 120): kills a node, stops the replica, restarts Redis.
+loadtest: install
+	$(PY) scripts/loadtest.py
+
+# Throughput with 1, 2 and 3 application nodes on the cluster, and the CPU-cost projection.
+scale: install
+	$(PY) scripts/scale.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -1,10 +1,14 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .formatting import render_comment
+
+COMMENT_ACTIONS = ("recommend", "reply", "edit", "delete", "report")
 
 
 class CommentQuerySet(models.QuerySet):
@@ -83,6 +87,12 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#commentaire-{self.pk}"
+
+    @cached_property
+    def action_urls(self):
+        """The addresses of the actions under this comment. Reversed once for a cached
+        thread (see `selectors.comment_thread`), not per comment and per request."""
+        return {action: reverse(f"comments:{action}", args=[self.pk]) for action in COMMENT_ACTIONS}
 
     @property
     def is_deleted(self):

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
+from django.utils.translation import get_language
 
 from infrastructure.page_cache import remember
 
@@ -64,6 +65,8 @@ def comment_thread(*, article, sort=DEFAULT_SORT, page=1):
             replies[reply.parent_id].append(reply)
     for comment in comments:
         comment.thread_replies = replies[comment.pk]
+        for shown in (comment, *comment.thread_replies):
+            shown.action_urls  # noqa: B018  (reversed now, kept with the cached thread)
     return {"comments": comments, "page": page, "has_next": has_next, "sort": sort, "sorts": SORTS}
 
 
@@ -92,7 +95,7 @@ def discussion(*, user, article, reading, generation, sort=None, page=None, form
     # The thread itself is the same for every reader (only the controls around each comment
     # differ): kept per process under the content generation, which any change retires.
     thread = remember(
-        f"comment-thread:{article.pk}:{sort}:{page}",
+        f"comment-thread:{article.pk}:{sort}:{page}:{get_language()}",
         lambda: comment_thread(article=article, sort=sort, page=page),
         generation=generation,
     )

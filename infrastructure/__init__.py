@@ -1,5 +1,7 @@
 """The infrastructure every app stands on: the page and fragment caches, the scopes that
-retire them when content changes, rate limits, the middleware around each request, and
+retire them when content changes (and purge the edge cache), rate limits, the shared
+cache that degrades instead of failing, the database router (replica reads, the reader's
+own writes from the primary), the health answer, the middleware around each request, and
 the bounds that keep Markdown rendering linear whatever a stranger types.
 
 It is the bottom layer. It knows nothing of articles, comments or subscriptions, so every

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import BadRequest, ValidationError
 from django.db import DataError
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
@@ -77,9 +78,19 @@ class AnonymousPageCacheMiddleware:
             and page_cache.response_is_shareable(request, response)
             and page_cache.store(request, response, seconds)
         ):
-            patch_cache_control(response, public=True, max_age=seconds)
+            # Shared caches (the edge) may serve it a little past its time while one request
+            # rebuilds it, and for a day if the site cannot answer at all.
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=seconds,
+                stale_while_revalidate=seconds,
+                stale_if_error=settings.NEWSREADER_STALE_IF_ERROR_SECONDS,
+            )
             patch_vary_headers(response, ["Cookie"])
             response["X-Page-Cache"] = "miss"
+        elif getattr(request, "page_cache_rebuilding", None):
+            page_cache.forget(request)
         return response
 
 
@@ -113,3 +124,35 @@ class StaffMultiFactorMiddleware:
             messages.warning(request, _("Activez la double authentification pour accéder à l'administration."))
             return redirect("mfa_index")
         return None
+
+
+class LanguageFromAddressMiddleware(LocaleMiddleware):
+    """Django's locale middleware, without its `Vary: Accept-Language`.
+
+    Here the address alone says the language (French unprefixed, English under /en/):
+    the browser's Accept-Language never changes a page, so announcing it would only split
+    every shared cache into one copy per browser setting.
+    """
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        if response.has_header("Vary"):
+            kept = [v.strip() for v in response["Vary"].split(",") if v.strip().lower() != "accept-language"]
+            if kept:
+                response["Vary"] = ", ".join(kept)
+            else:
+                del response["Vary"]
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """Sends NEWSREADER_PERMISSIONS_POLICY with every response (Django has no setting for it)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.NEWSREADER_PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.NEWSREADER_PERMISSIONS_POLICY)
+        return response

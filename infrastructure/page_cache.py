@@ -14,6 +14,7 @@ value, is not stored at all, so a crawler inventing query strings cannot fill th
 
 import hashlib
 import re
+import time
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -83,19 +84,31 @@ def response_is_shareable(request, response):
     )
 
 
+# A page past its time (or built from a scope that changed since) is still kept this long,
+# to be served to other readers while one request rebuilds it.
+STALE_SECONDS = 60
+# How long one request may take to rebuild a page before another is allowed to try.
+REBUILD_SECONDS = 10
+
+
 def load(request):
+    """The stored page, if fresh; a stale one while another request is rebuilding it; else
+    None, and this request rebuilds it (the first reader after expiry, and only that one:
+    when a popular page expired, every reader used to rebuild it at once)."""
     key = page_key(request)
     if key is None:
         return None
     stored = cache.get(key)
     if stored is None:
         return None
-    if scopes.generations(*stored["generations"]) != stored["generations"]:
+    fresh = time.time() < stored["fresh_until"] and scopes.generations(*stored["generations"]) == stored["generations"]
+    if not fresh and cache.add(f"{key}:rebuilding", True, REBUILD_SECONDS):
+        request.page_cache_rebuilding = key
         return None
     response = HttpResponse(stored["content"], status=stored["status"])
     for header, value in stored["headers"]:
         response[header] = value
-    response["X-Page-Cache"] = "hit"
+    response["X-Page-Cache"] = "hit" if fresh else "stale"
     # The read this page counts as (`readcounts.counts_as`), counted on a hit as on a miss.
     if stored.get("counts_as"):
         request.counts_as = stored["counts_as"]
@@ -117,10 +130,20 @@ def store(request, response, seconds):
     headers = [(h, v) for h, v in response.items() if h.lower() not in ("set-cookie", "x-page-cache")]
     entry = {
         "generations": generations,
+        "fresh_until": time.time() + seconds,
         "status": response.status_code,
         "content": response.content,
         "headers": headers,
         "counts_as": getattr(request, "counts_as", None),
     }
-    cache.set(key, entry, seconds)
+    cache.set(key, entry, seconds + STALE_SECONDS)
+    cache.delete(f"{key}:rebuilding")
     return True
+
+
+def forget(request):
+    """The rebuild gave no page to keep (a 404 once unpublished, an error): no reader may
+    be served the old one any longer."""
+    key = getattr(request, "page_cache_rebuilding", None)
+    if key:
+        cache.delete_many([key, f"{key}:rebuilding"])

@@ -114,7 +114,12 @@ def generations(*scopes):
 def _start(scope):
     """A scope seen for the first time (or evicted) starts a new generation."""
     cache.add(_key(scope), time.time_ns(), None)
-    return cache.get(_key(scope))
+    generation = cache.get(_key(scope))
+    if generation is None:
+        # The shared cache does not answer (see redis_cache): no process would hear of a
+        # change, so nothing is reused under this generation; the page is built afresh.
+        return f"offline-{time.time_ns()}"
+    return generation
 
 
 def _store_retirement(scope):

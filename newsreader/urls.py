@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from comments import views as comment_views
+from infrastructure.health import health
 from pages import sitemaps
 
 # The admin's login is allauth's: the same rate limits and multi-factor authentication.
@@ -17,6 +18,7 @@ admin.site.index_title = _("Le bureau de la rédaction")
 
 urlpatterns = [
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+    path("sante/", health, name="health"),
     # Sitemaps name every language's address themselves: outside the language prefixes.
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap_index"),
     path("sitemap-news.xml", sitemaps.news_sitemap, name="sitemap_news"),

@@ -22,6 +22,7 @@ from comments.services import CommentError, RateLimited, comment_create
 from comments.views import form_errors_json, response_after_posting, wants_json
 from infrastructure import scopes
 from infrastructure.middleware import newsroom_only
+from infrastructure.page_cache import remember
 from infrastructure.ranges import ranged_file_response
 from infrastructure.readcounts import counts_as
 from infrastructure.scopes import depends_on
@@ -135,7 +136,11 @@ def article_audio(request, slug):
 
 def _article_list(request, *, heading, kind, subject, description="", feed=None, **filters):
     generations = depends_on(request, scopes.SITE, scopes.LISTS)
-    page = selectors.paginate(queryset=selectors.articles_of(**filters), page_number=request.GET.get("page"))
+    articles = selectors.articles_of(**filters)
+    # Counting a list is a scan of all its articles: done once per change of the lists, not
+    # on every signed-in reader's request.
+    count = remember(f"list-count:{request.path}", articles.count, generation=scopes.token(generations))
+    page = selectors.paginate(queryset=articles, page_number=request.GET.get("page"), count=count)
     title = _("Newsreader : %(name)s") % {"name": heading}
     feeds = feed_links(name=feed, slug=subject.slug, title=title) if feed else feed_links()
     context = {

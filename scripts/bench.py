@@ -7,6 +7,7 @@ Production settings throughout (debug off, cached templates, Redis when one answ
 127.0.0.1:6379); a throw-away SQLite database under bench-results/ unless DATABASE_URL is set.
 """
 
+import argparse
 import os
 import re
 import secrets
@@ -25,6 +26,8 @@ DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "32")
 WORKERS = os.environ.get("BENCH_WORKERS", "2")  # one per core: measured best here (2: 190, 3: ~160, 4: 173 req/s)
 PASSWORD = "bench-password-2026"
+PROXY_PORT = int(os.environ.get("BENCH_PROXY_PORT", str(PORT + 1)))
+GHOST_PORT = int(os.environ.get("GHOST_PORT", "8305"))
 
 
 def redis_answers():
@@ -92,6 +95,9 @@ for name, url in pages.items():
         report["pages"][f"{name} ({who})"] = {
             "url": url, "queries": "/".join(map(str, counts)), "bytes": len(response.content), "who": who
         }
+report["ordinary"] = Article.objects.published().filter(access="public", comment_count__lt=5).exclude(
+    pk=public.pk).order_by("-published_at").first().get_absolute_url()
+report["archive_paths"] = [a.get_absolute_url() for a in Article.objects.published().order_by("?")[:3000]]
 print(json.dumps(report))
 """
 
@@ -134,7 +140,146 @@ def run_wrk(url, cookie=None):
     return rps, p50, p99, int(errors.group(1)) if errors else 0
 
 
+def start_proxy(env, node_port, static_page):
+    """nginx from deploy/ in front of the bench's gunicorn, with the page also as a static file."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+
+    folder = RESULTS / "nginx"
+    (folder / "cache").mkdir(parents=True, exist_ok=True)
+    (folder / "temp").mkdir(exist_ok=True)
+    (folder / "static").mkdir(exist_ok=True)
+    (folder / "static" / "article.html").write_bytes(static_page)
+    site = (ROOT / "deploy" / "nginx" / "newsreader.conf.template").read_text()
+    values = {
+        "CACHE_DIR": str(folder / "cache"),
+        "UPSTREAM_SERVERS": f"    server 127.0.0.1:{node_port} max_fails=1 fail_timeout=5s;",
+        "LISTEN": f"127.0.0.1:{PROXY_PORT}",
+        "SERVER_NAME": "127.0.0.1",
+        "ACCESS_LOG": "off",
+        "STATIC_ROOT": str(ROOT / "staticfiles"),
+        "MEDIA_ROOT": str(RESULTS / "media"),
+        "FORWARDED_PROTO": "https",
+    }
+    for key, value in values.items():
+        site = site.replace("${" + key + "}", value)
+    site = site.replace("access_log off edge buffer=64k flush=1s;", "access_log off;")
+    static = f"    location = /bench-static/article.html {{ alias {folder / 'static' / 'article.html'}; }}\n"
+    site = site.replace("    location / {", static + "    location / {", 1)
+    user = "user www-data;\n" if os.geteuid() == 0 else ""
+    temp = folder / "temp"
+    config = folder / "nginx.conf"
+    config.write_text(
+        f"{user}worker_processes 1;\npid {folder / 'nginx.pid'};\nerror_log {folder / 'error.log'} warn;\n"
+        "load_module /usr/lib/nginx/modules/ngx_http_cache_purge_module.so;\ndaemon off;\n"
+        "events { worker_connections 4096; }\nhttp {\n  include /etc/nginx/mime.types;\n  sendfile on;\n"
+        f"  client_body_temp_path {temp}/b;\n  proxy_temp_path {temp}/p;\n  fastcgi_temp_path {temp}/f;\n"
+        f"  uwsgi_temp_path {temp}/u;\n  scgi_temp_path {temp}/s;\n{site}\n}}\n"
+    )
+    if os.geteuid() == 0:
+        import pwd
+
+        account = pwd.getpwnam("www-data")
+        for directory in (folder / "cache", temp):
+            os.chown(directory, account.pw_uid, account.pw_gid)
+    proxy = subprocess.Popen(["/usr/sbin/nginx", "-c", str(config), "-p", str(folder)], cwd=ROOT)
+    wait_for_port(PROXY_PORT)
+    return proxy
+
+
+def ghost_post_url():
+    """The Ghost peer's post (`../shared/peers/ghost/run`), if it answers on its port."""
+    url = os.environ.get("GHOST_POST_URL")
+    if url:
+        return url
+    try:
+        with socket.create_connection(("127.0.0.1", GHOST_PORT), timeout=1):
+            pass
+    except OSError:
+        return None
+    log = Path(os.environ.get("GHOST_RUN_LOG", "/tmp/ghost-run.log"))  # noqa: S108 (the peer's own log)
+    found = re.findall(r"http://127\.0\.0\.1:\d+/\S+/", log.read_text()) if log.exists() else []
+    return found[-1] if found else None
+
+
+def ratios(env, report):
+    """Side by side, in one run: hello view, static file and the pages through the same proxy;
+    signed-in pages against Ghost's post page; 0 against 500 comments."""
+    import urllib.request
+
+    article = report["pages"]["article (anonymous)"]["url"]
+    request = urllib.request.Request(f"http://127.0.0.1:{PORT}{article}", headers={"X-Forwarded-Proto": "https"})
+    with urllib.request.urlopen(request) as response:  # noqa: S310 (loopback)
+        static_page = response.read()
+    proxy = start_proxy(env, PORT, static_page)
+    via = f"http://127.0.0.1:{PROXY_PORT}"
+    session = report["session"]
+    targets = [
+        ("hello view (/sante/) via proxy", f"{via}/sante/", None),
+        ("static file, same bytes, via proxy", f"{via}/bench-static/article.html", None),
+        ("article anonymous via proxy", f"{via}{article}", None),
+        ("front page anonymous via proxy", f"{via}/", None),
+        ("article signed in, 0-comment", f"{via}{report['ordinary']}", session),
+        ("article signed in, 500 comments", f"{via}{report['discussed']}", session),
+        ("front page signed in", f"{via}/", session),
+    ]
+    ghost = ghost_post_url()
+    if ghost:
+        targets.append(("Ghost post page (peer)", ghost, None))
+    measured = {}
+    try:
+        print(f"{'through the proxy (one run)':<38} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+        for name, url, cookie in targets:
+            run_wrk(url, cookie)  # warm up
+            rps, p50, p99, errors = run_wrk(url, cookie)
+            measured[name] = rps
+            print(f"{name:<38} {rps:>8.0f} {p50:>8.1f} {p99:>8.1f} {errors:>7}", flush=True)
+    finally:
+        proxy.send_signal(signal.SIGQUIT)
+        proxy.wait(timeout=30)
+    edge = measured["article anonymous via proxy"]
+    lines = [
+        f"edge-cached article / hello view: {edge / measured['hello view (/sante/) via proxy']:.1f}x (goal >= 5)",
+        f"static file / edge-cached article: {measured['static file, same bytes, via proxy'] / edge:.2f}x (goal <= 2)",
+        "signed-in article, 500 / 0 comments: "
+        f"{measured['article signed in, 500 comments'] / measured['article signed in, 0-comment']:.2f} (goal >= 0.8)",
+    ]
+    if ghost:
+        signed_in = measured["article signed in, 0-comment"]
+        ghost_rps = measured["Ghost post page (peer)"]
+        lines.append(f"signed-in article / Ghost post page: {signed_in / ghost_rps:.2f}x (goal >= 3)")
+    else:
+        lines.append("Ghost peer not running on :8305 (../shared/peers/ghost/run): no Ghost ratio")
+    for line in lines:
+        print(line)
+    return lines
+
+
+def cold_pages(report):
+    """Pages that no cache has seen: wrk cycles through thousands of distinct article addresses."""
+    script = RESULTS / "cold.lua"
+    paths = report["archive_paths"]
+    script.write_text(
+        "paths = {" + ",".join(f'"{p}"' for p in paths) + "}\ncounter = 0\n"
+        "request = function()\n  counter = counter + 1\n"
+        "  return wrk.format('GET', paths[(counter % #paths) + 1])\nend\n"
+    )
+    lines = []
+    for who, cookie in (("anonymous", None), ("signed in", report["session"])):
+        command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "-s", str(script)]
+        command += ["-H", "X-Forwarded-Proto: https"] + (["-H", f"Cookie: sessionid={cookie}"] if cookie else [])
+        output = subprocess.run([*command, f"http://127.0.0.1:{PORT}/"], capture_output=True, text=True).stdout
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+        p50 = to_ms(re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1))
+        line = f"cold article pages, {who}, {len(paths)} distinct addresses: {rps:.0f} req/s, p50 {p50:.0f} ms"
+        print(line, flush=True)
+        lines.append(line)
+    return lines
+
+
 def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=0, help="load an archive of this many articles first")
+    options = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: `apt-get install wrk` (make system-deps does it where it can).")
     env = environment()
@@ -142,7 +287,16 @@ def main():
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
     manage(env, "seed_demo", "--password", PASSWORD)
+    started = time.monotonic()
+    loaded = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", (ROOT / "scripts" / "bench_archive.py").read_text()
+         .replace("sys.argv[-1].isdigit()", "True").replace("int(sys.argv[-1])", str(options.articles))],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    discussed = loaded.stdout.strip().splitlines()[-1]
+    print(f"Archive: {max(options.articles, 60)} articles ({time.monotonic() - started:.0f} s to load)")
     report = probe(env)
+    report["discussed"] = discussed
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -168,6 +322,9 @@ def main():
             line = f"{name:<34} {rps:>8.0f} {p50:>8.1f} {p99:>8.1f} {page['queries']:>9} {page['bytes']:>8} {errors:>7}"
             print(line, flush=True)
             lines.append(line)
+        if Path("/usr/sbin/nginx").exists():
+            lines += ratios(env, report)
+        lines += cold_pages(report)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

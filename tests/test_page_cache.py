@@ -1,4 +1,5 @@
 import pytest
+from django.test import RequestFactory
 from pytest_django.asserts import assertContains
 
 from .factories import ArticleFactory, UserFactory
@@ -136,3 +137,35 @@ def test_addresses_with_unknown_parameters_are_rendered_but_never_stored(client,
     assert response.status_code in (200, 404)
     assert "X-Page-Cache" not in response
     assert not [key for key in set(cache._cache) - before if ":pages:" in key]
+
+
+def test_while_one_request_rebuilds_an_expired_page_the_others_get_the_stale_copy(client, page_cache):
+    from django.core.cache import cache
+
+    from infrastructure import page_cache as pages
+    from infrastructure import scopes
+
+    article = ArticleFactory(title="Premier titre")
+    client.get(article.get_absolute_url())
+    scopes.content_changed(scopes.article(article.pk))  # the stored page is now stale
+    key = pages.page_key(RequestFactory().get(article.get_absolute_url()))
+    assert cache.add(f"{key}:rebuilding", True, 10)  # another reader is rebuilding it
+    response = client.get(article.get_absolute_url())
+    assert response["X-Page-Cache"] == "stale"
+    assertContains(response, "Premier titre")
+    cache.delete(f"{key}:rebuilding")
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "miss"  # this one rebuilds
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_an_unpublished_article_is_never_served_stale(client, page_cache):
+    from articles.models import Article
+
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.UNPUBLISHED)
+    from infrastructure import scopes
+
+    scopes.content_changed(scopes.SITE)
+    assert client.get(article.get_absolute_url()).status_code == 404  # the rebuild finds nothing
+    assert client.get(article.get_absolute_url()).status_code == 404  # and keeps nothing

@@ -109,3 +109,18 @@ def test_article_page_queries_do_not_grow_with_comments(client, django_assert_ma
     client.force_login(UserFactory())
     with django_assert_max_num_queries(8):
         assert client.get(article.get_absolute_url(), {"tri": "recommandes"}).status_code == 200
+
+
+def test_a_signed_in_reader_on_a_list_does_not_count_it_again(client, django_assert_max_num_queries):
+    """COUNT(*) scans every article of the list: once per change of the lists, not per request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories import UserFactory
+
+    article = ArticleFactory()
+    client.force_login(UserFactory())
+    client.get(article.section.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(article.section.get_absolute_url()).status_code == 200
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]

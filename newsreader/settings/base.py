@@ -2,16 +2,18 @@
 
 Environment variables (all documented in README.md):
 DJANGO_SECRET_KEY, DJANGO_DEBUG, DJANGO_ALLOWED_HOSTS, DJANGO_CSRF_TRUSTED_ORIGINS,
-DATABASE_URL, REDIS_URL, EMAIL_URL, DEFAULT_FROM_EMAIL, DJANGO_ADMIN_PATH,
+DATABASE_URL, DATABASE_REPLICA_URL, REDIS_URL, EMAIL_URL, DEFAULT_FROM_EMAIL, DJANGO_ADMIN_PATH,
 NEWSREADER_ADS_EVERY, NEWSREADER_PAGE_CACHE_SECONDS, STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY,
 STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE, NEWSREADER_PAYMENT_GRACE_DAYS, DJANGO_AUDIO_ROOT,
-NEWSREADER_ESPEAK, NEWSREADER_LAME, NEWSREADER_READS_WINDOW_SECONDS, NEWSREADER_TRUSTED_PROXIES.
+NEWSREADER_ESPEAK, NEWSREADER_LAME, NEWSREADER_READS_WINDOW_SECONDS, NEWSREADER_TRUSTED_PROXIES,
+and the NEWSREADER_* replica, edge and stale settings below.
 """
 
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_str
@@ -52,13 +54,16 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "infrastructure.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "infrastructure.middleware.BadInputMiddleware",
+    "infrastructure.replica.ReadYourWritesMiddleware",
     # Outside the page cache, so that a page served from it still counts as a read.
     "infrastructure.readcounts.ReadCountingMiddleware",
     "infrastructure.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "infrastructure.middleware.LanguageFromAddressMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -68,6 +73,32 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "infrastructure.middleware.StaffMultiFactorMiddleware",
 ]
+
+# Content-Security-Policy: scripts, styles, images and fonts from this site only, never
+# inline (no page needs it; an inline script or style would need the request's nonce,
+# `{{ csp_nonce }}`, and such a page could not be cached whole). Forms lead here or to
+# Stripe's hosted checkout and billing portal only; no site may frame ours. Any third
+# party (an ad server, a CDN) is added here, by name.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF, "https://checkout.stripe.com", "https://billing.stripe.com"],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+# Powerful browser features the site never uses, refused to it and to anything it embeds
+# (passkeys' publickey-credentials-* keep their default: this site only).
+NEWSREADER_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), browsing-topics=(), interest-cohort=()"
+)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
 ROOT_URLCONF = "newsreader.urls"
 WSGI_APPLICATION = "newsreader.wsgi.application"
@@ -81,6 +112,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -101,18 +133,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# A streaming replica, when there is one, takes the readers' page views (see replica.py).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
+    DATABASES["replica"]["OPTIONS"] = {"connect_timeout": 2}
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # PostgreSQL's JIT compiles plans for queries that take milliseconds, doubling their cost.
+        _database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+DATABASE_ROUTERS = ["infrastructure.replica.PrimaryReplicaRouter"]
+NEWSREADER_READ_FROM_REPLICA = bool(DATABASE_REPLICA_URL)
+# Past this lag (seconds) the replica is left aside and reads go to the primary.
+NEWSREADER_REPLICA_MAX_LAG_SECONDS = env_int("NEWSREADER_REPLICA_MAX_LAG_SECONDS", 5)
+# After a write, the reader reads from the primary for this long (sees their own comment).
+NEWSREADER_READ_YOUR_WRITES_SECONDS = env_int("NEWSREADER_READ_YOUR_WRITES_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set (production), process memory otherwise.
+# Cache: Redis when REDIS_URL is set (production), process memory otherwise. Redis only
+# accelerates: if it goes away, pages render uncached and the log says so (redis_cache.py).
 REDIS_URL = env_str("REDIS_URL")
+
+
+def shared_cache(url):
+    """The shared cache's settings for a Redis at `url`."""
+    return {"BACKEND": "infrastructure.redis_cache.ResilientRedisCache", "LOCATION": url, "KEY_PREFIX": "newsreader"}
+
+
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "newsreader",
-        }
-    }
+    CACHES = {"default": shared_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Reader-independent fragments live in each process; the shared content generation
@@ -221,6 +270,12 @@ NEWSREADER_COMMENT_RATE_LIMITS = [(1, 10), (30, 3600)]
 NEWSREADER_FREE_ARTICLES_PER_MONTH = env_int("NEWSREADER_FREE_ARTICLES_PER_MONTH", 3)
 # Anonymous pages are cached whole for this long (0 turns the page cache off).
 NEWSREADER_PAGE_CACHE_SECONDS = env_int("NEWSREADER_PAGE_CACHE_SECONDS", 60)
+# The edge cache's purge address (deploy/nginx), e.g. http://127.0.0.1:8400/_edge/purge; none: no purges.
+NEWSREADER_EDGE_PURGE_URL = env_str("NEWSREADER_EDGE_PURGE_URL", "")
+# The host names readers use, whose cached pages a purge forgets.
+NEWSREADER_EDGE_HOSTS = env_list("NEWSREADER_EDGE_HOSTS", [urlparse(NEWSREADER_SITE_URL).hostname])
+# How long a shared cache (the edge) may keep serving a page when the site cannot answer.
+NEWSREADER_STALE_IF_ERROR_SECONDS = env_int("NEWSREADER_STALE_IF_ERROR_SECONDS", 24 * 60 * 60)
 
 # The query parameters a cached page may vary by, each with the values it may take; an
 # address with any other parameter (tracking ones aside) is rendered but never stored.
@@ -263,7 +318,8 @@ NEWSREADER_PLAY_STORE_URL = env_str("NEWSREADER_PLAY_STORE_URL", "https://play.g
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
 }
 URLIZE_ASSUME_HTTPS = True
