@@ -6,13 +6,15 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from subscriptions.access import free_articles_left
-from subscriptions.selectors import billing_for, current_subscription
+from subscriptions.selectors import billing_for, current_subscription, private_feed_address
+from subscriptions.services import private_feed_renew, private_feed_revoke
 
 from . import services
 from .forms import DeleteAccountForm, ProfileForm
@@ -28,8 +30,27 @@ def dashboard(request, profile_form=None):
         "billing": billing_for(user=request.user),
         "free_left": free_articles_left(user=request.user),
         "mfa_enabled": Authenticator.objects.filter(user=request.user).exists(),
+        "private_feed_url": _private_feed_url(request),
     }
     return render(request, "accounts/dashboard.html", context)
+
+
+def _private_feed_url(request):
+    token = private_feed_address(user=request.user)
+    return request.build_absolute_uri(reverse("articles:private_feed", kwargs={"token": token})) if token else None
+
+
+@login_required
+@require_POST
+def private_feed(request):
+    """Create or renew (the old address stops working) or revoke the reader's private feed."""
+    if request.POST.get("action") == "revoke":
+        private_feed_revoke(user=request.user)
+        messages.success(request, _("Votre flux privé est supprimé : son adresse ne fonctionne plus."))
+    else:
+        private_feed_renew(user=request.user)
+        messages.success(request, _("Voici votre flux privé. Toute adresse précédente ne fonctionne plus."))
+    return redirect(reverse("accounts:dashboard") + "#private-feed-heading")
 
 
 @login_required

@@ -115,7 +115,13 @@ def make_renditions(image_field):
             storage.delete(name)
         saved_name = storage.save(name, ContentFile(buffer.getvalue()))
         renditions.append({"width": target, "name": saved_name})
-    return {"source": image_field.name, "width": image.width, "height": image.height, "renditions": renditions}
+    return {
+        "source": image_field.name,
+        "width": image.width,
+        "height": image.height,
+        "bytes": image_field.size,  # a feed's enclosure states its length
+        "renditions": renditions,
+    }
 
 
 def srcset(renditions, storage):

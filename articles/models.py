@@ -2,6 +2,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
@@ -135,6 +136,12 @@ class PublicView:
     is_gated: bool
 
 
+# What search reads of an article: a save that touches one of these refreshes its entry
+# (articles/signals.py).
+SEARCHED_FIELDS = {
+    *("title", "kicker", "standfirst", "body", "access", "teaser_paragraphs"),
+    *("status", "published_at", "section", "section_id", "source", "source_id"),
+}
 # The reading aids' fields: derived from the text (or checked by an editor), never versioned.
 DERIVED_AIDS = [
     "summary_public",
@@ -494,6 +501,34 @@ class ArticleTransition(models.Model):
 
     def __str__(self):
         return f"{self.article} : {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class SearchEntry(models.Model):
+    """What search matches an article on, refreshed by every save that changes it
+    (`articles.search.index_articles`): the public text (what anyone may read, from
+    `Article.public_view`) and the full text, each as plain text for the snippets and,
+    on PostgreSQL, as a weighted vector (title A, kicker and standfirst B, body C) with
+    a GIN index. On SQLite an FTS5 table holds the same texts, stemmed (see the search
+    module); the vectors stay empty there."""
+
+    article = models.OneToOneField(Article, primary_key=True, on_delete=models.CASCADE, related_name="search_entry")
+    public_body = models.TextField(blank=True)  # the teaser paragraphs (a public piece's whole body)
+    full_body = models.TextField(blank=True)
+    public_vector = SearchVectorField(null=True, editable=False)
+    full_vector = SearchVectorField(null=True, editable=False)
+    # Copied from the article, so that a search picks its candidates in this table alone:
+    # when published (None while it is not), who may read it, where it is filed.
+    published_at = models.DateTimeField(null=True)
+    access = models.CharField(max_length=12, default="")
+    section_id = models.BigIntegerField(null=True)
+    source_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        verbose_name = _("entrée de recherche")
+        verbose_name_plural = _("entrées de recherche")
+
+    def __str__(self):
+        return str(self.article_id)
 
 
 class ArticleAudio(models.Model):

@@ -236,3 +236,16 @@ def articles_of(**filters):
     """Published articles of one section, source, tag or author (one value each, so the
     joins never repeat an article and no DISTINCT is needed)."""
     return Article.objects.published().filter(**filters).for_cards().newest_first()
+
+
+def feed_articles(**filters):
+    """The newest published articles of a feed (the site's, or one section's, source's, tag's
+    or author's), with what an item shows: authors and tags prefetched, and the body, since
+    a public piece goes out whole."""
+    return (
+        Article.objects.published()
+        .filter(**filters)
+        .select_related("source", "section")
+        .prefetch_related("authors", "tags")
+        .newest_first()
+    )

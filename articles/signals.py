@@ -2,7 +2,8 @@
 `infrastructure.scopes`): an article's own page and the lists when it is saved (and its
 audio, when what a published piece says has changed), its page when its audio is ready;
 every page when something all pages show changes (a section, a source, an author, a tag)
-or an article leaves the site."""
+or an article leaves the site. And keep the search index current: a save that changes what
+search reads of an article rewrites its entry, in the same transaction."""
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -10,7 +11,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from infrastructure import scopes
 from infrastructure.scopes import content_changed
 
-from .models import Article, ArticleAudio, Author, RelatedArticle, Section, Source, Tag
+from .models import SEARCHED_FIELDS, Article, ArticleAudio, Author, RelatedArticle, Section, Source, Tag
+from .search import index_articles
 from .tasks import article_audio_request
 
 
@@ -19,6 +21,12 @@ def article_saved(sender, instance, **kwargs):
     if getattr(instance, "speech_changed", False) and instance.status == Article.Status.PUBLISHED:
         # What a published (or scheduled) piece says has changed: its audio is stale.
         article_audio_request(article=instance)
+
+
+def article_text_saved(sender, instance, update_fields=None, raw=False, **kwargs):
+    """`update_fields` is what the save wrote: a workflow step (status, time) leaves the index alone."""
+    if not raw and (update_fields is None or SEARCHED_FIELDS & set(update_fields)):
+        index_articles([instance])
 
 
 def article_links_changed(sender, instance, action, **kwargs):
@@ -49,6 +57,7 @@ def site_wide_change(sender, **kwargs):
 
 
 post_save.connect(article_saved, sender=Article, dispatch_uid="scopes-article-save")
+post_save.connect(article_text_saved, sender=Article, dispatch_uid="search-article-save")
 post_delete.connect(site_wide_change, sender=Article, dispatch_uid="scopes-article-delete")
 for through in (Article.authors.through, Article.tags.through):
     m2m_changed.connect(article_links_changed, sender=through, dispatch_uid=f"scopes-{through.__name__}")

@@ -6,6 +6,11 @@ Python-Markdown has slow paths on pathological input), `within()` forks, lets th
 compute, and kills it when the deadline passes. The child shares the parent's memory as
 it was at the fork (nothing is imported again) and touches no database or socket; it
 exits without running the parent's clean-up handlers.
+
+Forking copies the locks other threads of the parent hold at that moment. The site's
+gunicorn workers are single-threaded (sync workers, see deploy/), so none are held; in a
+threaded server (runserver, the browser tests' live server) the worst case is a child that
+never answers, which the deadline turns into the caller's fallback, never a hang.
 """
 
 import logging

@@ -19,6 +19,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.http import HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
 
 from . import scopes
 
@@ -110,7 +112,13 @@ def load(request):
     # The read this page counts as (`readcounts.counts_as`), counted on a hit as on a miss.
     if stored.get("counts_as"):
         request.counts_as = stored["counts_as"]
-    return response
+    # A page stored with its validators (a feed's ETag) answers a conditional request with a 304.
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+        response=response,
+    )
 
 
 def store(request, response, seconds):

@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 
 from comments import views as comment_views
 from infrastructure.health import health
+from pages import sitemaps
 
 # The admin's login is allauth's: the same rate limits and multi-factor authentication.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -18,6 +19,10 @@ admin.site.index_title = _("Le bureau de la rédaction")
 urlpatterns = [
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
     path("sante/", health, name="health"),
+    # Sitemaps name every language's address themselves: outside the language prefixes.
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap_index"),
+    path("sitemap-news.xml", sitemaps.news_sitemap, name="sitemap_news"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap, name="sitemap"),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
 

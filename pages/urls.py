@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, search, views
 
 # URL names say what readers address (articles, sections…), not which app composes the page.
 app_name = "articles"
@@ -17,4 +17,12 @@ urlpatterns = [
     path("sujets/<slug:slug>/", views.tag_detail, name="tag"),
     path("auteurs/<slug:slug>/", views.author_detail, name="author"),
     path("infos/<slug:slug>/", views.info_page, name="info_page"),
+    path("recherche/", search.search, name="search"),
+    path("flux/", feeds.feed_list, name="feeds"),
+    path("flux/prive/<str:token>/", feeds.private_feed, name="private_feed"),
+    path("flux/<str:fmt>/", feeds.site_feed, name="site_feed"),
+    path("rubriques/<slug:slug>/flux/<str:fmt>/", feeds.list_feed, {"kind": "section"}, name="section_feed"),
+    path("sources/<slug:slug>/flux/<str:fmt>/", feeds.list_feed, {"kind": "source"}, name="source_feed"),
+    path("sujets/<slug:slug>/flux/<str:fmt>/", feeds.list_feed, {"kind": "tag"}, name="tag_feed"),
+    path("auteurs/<slug:slug>/flux/<str:fmt>/", feeds.list_feed, {"kind": "author"}, name="author_feed"),
 ]

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -52,6 +53,7 @@ def home(request):
     context = {
         "front_page": selectors.front_page,
         "content_generation": scopes.token(generations),
+        "feeds": feed_links(),
         **most_read_context(request),
     }
     return render(request, "pages/home.html", context)
@@ -90,6 +92,24 @@ def article_detail(request, slug, comment_form=None, status=200):
     return render(request, "pages/article_detail.html", context, status=status)
 
 
+def feed_links(*, name="site_feed", slug=None, title=None):
+    """The RSS and Atom feeds of a page, for its <link rel="alternate"> and its buttons."""
+    kwargs = {"slug": slug} if slug else {}
+    title = title or _("Newsreader : toute l'actualité")
+    return [
+        {
+            "title": f"{title} (RSS)",
+            "type": "application/rss+xml",
+            "url": reverse(f"articles:{name}", kwargs={**kwargs, "fmt": "rss"}),
+        },
+        {
+            "title": f"{title} (Atom)",
+            "type": "application/atom+xml",
+            "url": reverse(f"articles:{name}", kwargs={**kwargs, "fmt": "atom"}),
+        },
+    ]
+
+
 def article_audio(request, slug):
     """ "Écouter": the article read aloud, in the rendition the access rule gives this reader
     (the public part to anyone not entitled to the rest), in byte ranges so the player can
@@ -116,19 +136,22 @@ def article_audio(request, slug):
     return response
 
 
-def _article_list(request, *, heading, kind, subject, description="", **filters):
+def _article_list(request, *, heading, kind, subject, description="", feed=None, **filters):
     generations = depends_on(request, scopes.SITE, scopes.LISTS)
     articles = selectors.articles_of(**filters)
     # Counting a list is a scan of all its articles: done once per change of the lists, not
     # on every signed-in reader's request.
     count = remember(f"list-count:{request.path}", articles.count, generation=scopes.token(generations))
     page = selectors.paginate(queryset=articles, page_number=request.GET.get("page"), count=count)
+    title = _("Newsreader : %(name)s") % {"name": heading}
+    feeds = feed_links(name=feed, slug=subject.slug, title=title) if feed else feed_links()
     context = {
         "heading": heading,
         "kind": kind,
         "subject": subject,
         "description": description,
         "page": page,
+        "feeds": feeds,
         "content_generation": scopes.token(generations),
     }
     return render(request, "pages/article_list.html", context)
@@ -142,24 +165,33 @@ def section_detail(request, slug):
         kind=_("Rubrique"),
         subject=section,
         description=section.description,
+        feed="section_feed",
         section=section,
     )
 
 
 def source_detail(request, slug):
     source = get_object_or_404(Source, slug=slug)
-    return _article_list(request, heading=source.name, kind=_("Source"), subject=source, source=source)
+    return _article_list(
+        request, heading=source.name, kind=_("Source"), subject=source, feed="source_feed", source=source
+    )
 
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    return _article_list(request, heading=tag.name, kind=_("Sujet"), subject=tag, tags=tag)
+    return _article_list(request, heading=tag.name, kind=_("Sujet"), subject=tag, feed="tag_feed", tags=tag)
 
 
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     return _article_list(
-        request, heading=author.name, kind=_("Auteur"), subject=author, description=author.bio, authors=author
+        request,
+        heading=author.name,
+        kind=_("Auteur"),
+        subject=author,
+        description=author.bio,
+        feed="author_feed",
+        authors=author,
     )
 
 

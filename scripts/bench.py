@@ -1,6 +1,8 @@
 """`make bench`: serve the demo site with gunicorn on loopback and load it with wrk.
 
-Prints, for each page: requests/second, p50/p99 latency, SQL queries and HTML bytes.
+Prints, for each page (search and the site's feed included): requests/second, p50/p99
+latency, SQL queries and HTML bytes. `scripts/bench_search.py` measures search alone,
+in process, on an archive of any size.
 Production settings throughout (debug off, cached templates, Redis when one answers on
 127.0.0.1:6379); a throw-away SQLite database under bench-results/ unless DATABASE_URL is set.
 """
@@ -72,7 +74,13 @@ public = Article.objects.published().filter(access="public").order_by("-publishe
 client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
 client.force_login(User.objects.get(email="reader@example.com"))
 session = client.cookies["sessionid"].value
-pages = {"front page": "/", "article": public.get_absolute_url(), "section": public.section.get_absolute_url()}
+pages = {
+    "front page": "/",
+    "article": public.get_absolute_url(),
+    "section": public.section.get_absolute_url(),
+    "search": "/recherche/?q=elections",
+    "feed": "/flux/rss/",
+}
 report = {"session": session, "pages": {}}
 from infrastructure.scopes import SITE, content_changed
 anonymous = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Article
@@ -97,6 +98,22 @@ def reading_for(*, user, article, now=None):
     if not left:
         return Reading(full=False, reason=Reason.QUOTA, free_left=0)
     return Reading(full=False, reason=Reason.FREE_ARTICLE, free_left=left)
+
+
+def read_in_full_filter(*, user, now=None):
+    """`reading_for()`'s rule for a whole list at once (search, feeds): which pieces this
+    reader gets in full, as a filter on articles. None: the public pieces only; `Q()`:
+    every piece. Pure like `reading_for()`, and a free article that would still have to be
+    spent does not count: only the article page spends one."""
+    if not user.is_authenticated:
+        return None
+    if user.is_staff or is_subscriber(user):
+        return Q()
+    in_full = Q(access__in=[Article.Access.PUBLIC, Article.Access.REGISTERED])
+    if settings.NEWSREADER_FREE_ARTICLES_PER_MONTH <= 0:
+        return in_full
+    read = list(MeteredRead.objects.filter(user=user, month=month_start(now)).values_list("article_id", flat=True))
+    return in_full | Q(pk__in=read) if read else in_full
 
 
 def free_article_spend(*, user, article, now=None):

@@ -1,9 +1,11 @@
+import hashlib
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -214,6 +216,36 @@ class MeteredRead(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.article_id} · {self.month:%Y-%m}"
+
+
+class PrivateFeed(models.Model):
+    """A reader's private full-text feed: the secret in its address is derived from `salt`
+    and the site's secret key, and only its SHA-256 digest is stored to find it again, so
+    the database alone cannot give the address away. Renewing draws a new salt (the old
+    address stops working); revoking deletes the row."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("lecteur"), on_delete=models.CASCADE, related_name="private_feed"
+    )
+    salt = models.CharField(max_length=32)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("flux privé")
+        verbose_name_plural = _("flux privés")
+
+    def __str__(self):
+        return str(self.user)
+
+    @staticmethod
+    def token_for(salt):
+        """The secret of the address, from the salt and the site's secret key."""
+        return salted_hmac("newsreader.private-feed", salt, algorithm="sha256").hexdigest()[:40]
+
+    @staticmethod
+    def digest_of(token):
+        return hashlib.sha256(token.encode()).hexdigest()
 
 
 class GiftOffer(models.Model):

@@ -1,7 +1,7 @@
 from django.db.models import Count
 from django.utils import timezone
 
-from .models import Gift, GiftOffer, Payment, Plan, Subscription, gives_access
+from .models import Gift, GiftOffer, Payment, Plan, PrivateFeed, Subscription, gives_access
 
 LAST_PAYMENTS = 5
 
@@ -23,6 +23,20 @@ def plans_with_subscriber_counts():
 
 def active_subscriber_count():
     return Subscription.objects.active().values("user").distinct().count()
+
+
+def private_feed_owner(*, token):
+    """The reader whose private feed this secret opens, or None (unknown or revoked)."""
+    if not token or len(token) > 100:
+        return None
+    feed = PrivateFeed.objects.filter(digest=PrivateFeed.digest_of(token)).select_related("user").first()
+    return feed.user if feed is not None and feed.user.is_active else None
+
+
+def private_feed_address(*, user):
+    """The secret of this reader's private feed address, or None if they have none."""
+    feed = PrivateFeed.objects.filter(user=user).only("salt").first()
+    return PrivateFeed.token_for(feed.salt) if feed is not None else None
 
 
 def offered_gifts():

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .access import forget_subscription_status
-from .models import AccessCode, Redemption, Subscription
+from .models import AccessCode, PrivateFeed, Redemption, Subscription
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed by hand
 
@@ -117,3 +117,17 @@ def access_codes_generate(*, count, plan=None, days=None, max_redemptions=1, exp
 
 def format_code(code):
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def private_feed_renew(*, user):
+    """Give this reader a private feed address, replacing the one they had."""
+    salt = secrets.token_hex(16)
+    feed, _created = PrivateFeed.objects.update_or_create(
+        user=user, defaults={"salt": salt, "digest": PrivateFeed.digest_of(PrivateFeed.token_for(salt))}
+    )
+    return feed
+
+
+def private_feed_revoke(*, user):
+    """The reader's private feed address stops working at once."""
+    PrivateFeed.objects.filter(user=user).delete()

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.humanize",  # allauth's list of passkeys uses it
+    "django.contrib.postgres",  # search vectors (their columns exist, empty, on SQLite too)
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -282,7 +283,13 @@ NEWSREADER_STALE_IF_ERROR_SECONDS = env_int("NEWSREADER_STALE_IF_ERROR_SECONDS",
 
 # The query parameters a cached page may vary by, each with the values it may take; an
 # address with any other parameter (tracking ones aside) is rendered but never stored.
-NEWSREADER_PAGE_CACHE_PARAMETERS = {"page": r"[1-9][0-9]{0,4}", "cpage": r"[1-9][0-9]{0,4}", "tri": r"[a-z]{1,20}"}
+# The search's `q` is deliberately absent: result pages are never stored (see pages/search.py).
+NEWSREADER_PAGE_CACHE_PARAMETERS = {
+    "page": r"[1-9][0-9]{0,4}",
+    "cpage": r"[1-9][0-9]{0,4}",
+    "tri": r"[a-z]{1,20}",
+    "p": r"[1-9][0-9]{0,4}",  # a sitemap's page
+}
 
 # Card payment through Stripe's hosted Checkout and customer portal; without a secret key
 # the site offers no card payment (access codes and newsroom grants still work).

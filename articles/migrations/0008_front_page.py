@@ -31,7 +31,7 @@ def create_front_page(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0006_reading_aids_and_reads'),
+        ('articles', '0007_search'),
         ('accounts', '0002_newsroom_groups'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
