@@ -29,14 +29,14 @@ def lead_card(html):
 
 def top_stories(html):
     block = html.split('class="front-top__stories"', 1)[1].split("</section>", 1)[0]
-    return re.findall(r'class="card__title"><a href="[^"]+">([^<]+)</a>', block)
+    return re.findall(r'class="card__title"[^>]*><a href="[^"]+">([^<]+)</a>', block)
 
 
 def latest_headlines(html):
     if 'class="front-latest"' not in html:
         return []
     block = html.split('class="front-latest"', 1)[1].split("</section>", 1)[0]
-    return re.findall(r'class="headline__title"><a href="[^"]+">([^<]+)</a>', block)
+    return re.findall(r'class="headline__title"[^>]*><a href="[^"]+">([^<]+)</a>', block)
 
 
 def test_a_brief_without_an_image_does_not_open_the_page_for_being_newest(client):
