@@ -8,24 +8,18 @@ e-mails or calls Stripe is handed to the background worker once the transaction 
 """
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from . import payments, tasks
+from .card_state import ENDED_STATES, find_or_open, stripe_id, stripe_moment
 from .models import Gift, Payment, Plan, Subscription
 from .services import access_codes_generate
 
 logger = logging.getLogger(__name__)
-
-# Stripe subscription states in which the reader has paid for the current period.
-PAID_STATES = {"active", "trialing"}
-# Stripe gave up on the subscription: access ends, whatever remained of the period.
-ENDED_STATES = {"canceled", "unpaid", "incomplete_expired"}
 
 
 class CheckoutError(Exception):
@@ -47,24 +41,8 @@ def _stripe(call, **kwargs):
         raise CheckoutError(CheckoutError.STRIPE_DOWN) from error
 
 
-def _moment(timestamp):
-    return datetime.fromtimestamp(int(timestamp), tz=UTC) if timestamp else None
-
-
 def _amount(cents):
     return (Decimal(cents or 0) / 100).quantize(Decimal("0.01"))
-
-
-def _id(value):
-    """Stripe sends a related object either as its ID or, expanded, as the object."""
-    return value.get("id", "") if isinstance(value, dict) else value or ""
-
-
-def _user(user_id):
-    try:
-        return get_user_model().objects.filter(pk=int(user_id), is_active=True).first()
-    except (TypeError, ValueError):
-        return None
 
 
 def customer_id_for(*, user):
@@ -148,57 +126,17 @@ def portal_begin(*, user, return_url, locale):
 # What each Stripe event does. `at` is when Stripe emitted it.
 
 
-def _subscription_period_end(data):
-    """The end of the subscription's current period: on its items since Stripe's 2025
-    API versions, on the subscription itself before."""
-    items = (data.get("items") or {}).get("data") or []
-    ends = [item.get("current_period_end") for item in items if item.get("current_period_end")]
-    return _moment(max(ends)) if ends else _moment(data.get("current_period_end"))
-
-
 def _invoice_subscription(invoice):
     """The invoice's subscription ID and that subscription's metadata (ours: user, plan)."""
     details = ((invoice.get("parent") or {}).get("subscription_details")) or invoice.get("subscription_details") or {}
-    return _id(details.get("subscription") or invoice.get("subscription")), details.get("metadata") or {}
+    return stripe_id(details.get("subscription") or invoice.get("subscription")), details.get("metadata") or {}
 
 
 def _invoice_period(invoice):
     periods = [line["period"] for line in (invoice.get("lines") or {}).get("data", []) if line.get("period")]
     if not periods:
         return None, None
-    return _moment(min(p["start"] for p in periods)), _moment(max(p["end"] for p in periods))
-
-
-def _find_or_open(*, stripe_subscription_id, metadata, customer_id, starts_at, ends_at, at):
-    """Our row for this Stripe subscription, locked; opened from the event's own facts when
-    an event arrives before checkout.session.completed. None if we cannot tell whose it is."""
-    rows = Subscription.objects.select_for_update()
-    subscription = rows.filter(stripe_subscription_id=stripe_subscription_id).first()
-    if subscription is not None or ends_at is None or ends_at <= starts_at:
-        return subscription
-    user = _user(metadata.get("user_id"))
-    if user is None and customer_id:
-        user = _user(
-            Subscription.objects.filter(stripe_customer_id=customer_id).values_list("user_id", flat=True).first()
-        )
-    if user is None:
-        logger.warning("Stripe subscription %s belongs to no reader we know.", stripe_subscription_id)
-        return None
-    try:
-        with transaction.atomic():
-            return Subscription.objects.create(
-                user=user,
-                plan=Plan.objects.filter(slug=metadata.get("plan", "")).first(),
-                origin=Subscription.Origin.PAYMENT,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                stripe_subscription_id=stripe_subscription_id,
-                stripe_customer_id=customer_id,
-                stripe_status="active",
-                stripe_synced_at=at,
-            )
-    except IntegrityError:  # the same subscription opened by a simultaneous event
-        return rows.get(stripe_subscription_id=stripe_subscription_id)
+    return stripe_moment(min(p["start"] for p in periods)), stripe_moment(max(p["end"] for p in periods))
 
 
 @transaction.atomic
@@ -210,15 +148,15 @@ def checkout_session_complete(*, session, at):
         return False
     metadata = {"user_id": session.get("client_reference_id"), **(session.get("metadata") or {})}
     plan = Plan.objects.filter(slug=metadata.get("plan", "")).first()
-    stripe_subscription_id = _id(session.get("subscription"))
+    stripe_subscription_id = stripe_id(session.get("subscription"))
     if not stripe_subscription_id:
         return False
     # Until Stripe tells the exact period (invoice.paid, or the worker asking), the plan's
     # length stands in: the reader is a subscriber the moment Stripe confirms the payment.
-    subscription = _find_or_open(
+    subscription = find_or_open(
         stripe_subscription_id=stripe_subscription_id,
         metadata=metadata,
-        customer_id=_id(session.get("customer")),
+        customer_id=stripe_id(session.get("customer")),
         starts_at=at,
         ends_at=at + timedelta(days=plan.days if plan else 30),
         at=None,
@@ -226,7 +164,7 @@ def checkout_session_complete(*, session, at):
     if subscription is None:
         return False
     subscription.stripe_checkout_session_id = session.get("id", "")
-    subscription.stripe_customer_id = subscription.stripe_customer_id or _id(session.get("customer"))
+    subscription.stripe_customer_id = subscription.stripe_customer_id or stripe_id(session.get("customer"))
     subscription.plan = subscription.plan or plan
     subscription.save(update_fields=["stripe_checkout_session_id", "stripe_customer_id", "plan"])
     if subscription.stripe_synced_at is None:
@@ -242,10 +180,10 @@ def invoice_paid(*, invoice, at):
     if not stripe_subscription_id:
         return False  # an invoice for something else
     starts_at, ends_at = _invoice_period(invoice)
-    subscription = _find_or_open(
+    subscription = find_or_open(
         stripe_subscription_id=stripe_subscription_id,
         metadata=metadata,
-        customer_id=_id(invoice.get("customer")),
+        customer_id=stripe_id(invoice.get("customer")),
         starts_at=starts_at or at,
         ends_at=ends_at,
         at=at,
@@ -261,7 +199,7 @@ def invoice_paid(*, invoice, at):
         subscription.stripe_status = "active"
         subscription.stripe_synced_at = max(filter(None, [subscription.stripe_synced_at, at]))
         subscription.save(update_fields=["ends_at", "grace_until", "stripe_status", "stripe_synced_at"])
-    paid_at = _moment((invoice.get("status_transitions") or {}).get("paid_at")) or at
+    paid_at = stripe_moment((invoice.get("status_transitions") or {}).get("paid_at")) or at
     Payment.objects.update_or_create(
         stripe_id=invoice["id"],
         defaults={
@@ -312,61 +250,6 @@ def invoice_payment_failed(*, invoice, at):
     return True
 
 
-@transaction.atomic
-def subscription_state_apply(*, data, at):
-    """customer.subscription.updated / .deleted, or the subscription as the worker fetched
-    it: renewal switched off or on, or the end. News older than what we hold is ignored.
-
-    A snapshot never extends the paid period (Stripe moves `current_period_end` before the
-    renewal is paid; invoice.paid extends it), except to replace Checkout's stand-in length.
-    """
-    status = data.get("status", "")
-    ended_at = _moment(data.get("ended_at"))
-    subscription = _find_or_open(
-        stripe_subscription_id=data["id"],
-        metadata=data.get("metadata") or {},
-        customer_id=_id(data.get("customer")),
-        starts_at=_moment(data.get("start_date")) or at,
-        ends_at=_subscription_period_end(data) if status in PAID_STATES else None,
-        at=at,
-    )
-    if subscription is None:
-        return False
-    if subscription.stripe_synced_at and at < subscription.stripe_synced_at:
-        return False
-    period_end = _subscription_period_end(data)
-    if status in PAID_STATES and period_end and subscription.stripe_synced_at is None:
-        subscription.ends_at = period_end
-    if status in PAID_STATES:
-        subscription.grace_until = None
-    cancel_at = _moment(data.get("cancel_at"))
-    subscription.cancel_at_period_end = bool(data.get("cancel_at_period_end") or cancel_at)
-    if cancel_at:
-        subscription.ends_at = _clamp(subscription, min(subscription.ends_at, cancel_at))
-    if status in ENDED_STATES:
-        subscription.ends_at = _clamp(subscription, min(subscription.ends_at, ended_at or at))
-        subscription.grace_until = None
-    subscription.stripe_status = status
-    subscription.stripe_customer_id = subscription.stripe_customer_id or _id(data.get("customer"))
-    subscription.stripe_synced_at = at
-    subscription.save(
-        update_fields=[
-            "ends_at",
-            "grace_until",
-            "cancel_at_period_end",
-            "stripe_status",
-            "stripe_customer_id",
-            "stripe_synced_at",
-        ]
-    )
-    return True
-
-
-def _clamp(subscription, ends_at):
-    """An end can be no earlier than a moment after the start (the table's own rule)."""
-    return max(ends_at, subscription.starts_at + timedelta(seconds=1))
-
-
 # The reader's own decisions.
 
 
@@ -383,17 +266,17 @@ def subscription_renewal_set(*, subscription, renew):
 def card_subscription_stop(*, subscription):
     """The newsroom ended a card subscription: Stripe must stop charging for it too."""
     if subscription.stripe_subscription_id and subscription.stripe_status not in ENDED_STATES:
-        stripe_id = subscription.stripe_subscription_id
-        transaction.on_commit(lambda: tasks.stripe_subscription_end.enqueue(stripe_id))
+        subscription_id = subscription.stripe_subscription_id
+        transaction.on_commit(lambda: tasks.stripe_subscription_end.enqueue(subscription_id))
 
 
 def card_subscriptions_stop(*, user):
     """The account is closing: stop every card subscription at Stripe, so nobody is
     charged for an account that no longer exists."""
-    for stripe_id in (
+    for subscription_id in (
         Subscription.objects.filter(user=user).paid_by_card().active().values_list("stripe_subscription_id", flat=True)
     ):
-        transaction.on_commit(lambda stripe_id=stripe_id: tasks.stripe_subscription_end.enqueue(stripe_id))
+        transaction.on_commit(lambda pk=subscription_id: tasks.stripe_subscription_end.enqueue(pk))
 
 
 # Gifts.
@@ -429,11 +312,6 @@ def gift_paid(*, session, at):
         )
     transaction.on_commit(lambda: tasks.gift_deliver.enqueue(gift.pk))
     return True
-
-
-def gift_mark_sent(*, gift):
-    gift.sent_at = timezone.now()
-    gift.save(update_fields=["sent_at"])
 
 
 def gifts_send_again(*, gifts):

@@ -131,3 +131,9 @@ def private_feed_renew(*, user):
 def private_feed_revoke(*, user):
     """The reader's private feed address stops working at once."""
     PrivateFeed.objects.filter(user=user).delete()
+
+
+def gift_mark_sent(*, gift):
+    """The gift's code has been e-mailed to its recipient."""
+    gift.sent_at = timezone.now()
+    gift.save(update_fields=["sent_at"])

@@ -9,9 +9,9 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from . import billing, payments
+from . import card_state, payments
 from .models import Gift, Subscription
-from .services import format_code
+from .services import format_code, gift_mark_sent
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ def _send(*, to, language, template, context):
 def subscription_sync(stripe_subscription_id):
     """Ask Stripe for the subscription just bought, for its exact period."""
     data = payments.subscription_fetch(subscription_id=stripe_subscription_id)
-    return billing.subscription_state_apply(data=data, at=timezone.now())
+    return card_state.subscription_state_apply(data=data, at=timezone.now())
 
 
 @task()
@@ -49,7 +49,7 @@ def renewal_send(subscription_id, renew):
         user = subscription.user
         _send(to=user.email, language=user.language, template="renewal_failed", context={"renew": renew})
         return False
-    return billing.subscription_state_apply(data=data, at=timezone.now())
+    return card_state.subscription_state_apply(data=data, at=timezone.now())
 
 
 @task()
@@ -80,5 +80,5 @@ def gift_deliver(gift_id):
     if gift.buyer is not None:
         language = gift.buyer.language
         _send(to=gift.buyer.email, language=language, template="gift_receipt", context=context)
-    billing.gift_mark_sent(gift=gift)
+    gift_mark_sent(gift=gift)
     return True

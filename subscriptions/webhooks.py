@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from django.db import IntegrityError, transaction
 
-from . import billing
+from . import billing, card_state
 from .models import StripeEvent
 
 logger = logging.getLogger(__name__)
@@ -16,8 +16,8 @@ HANDLERS = {
     "checkout.session.completed": lambda obj, at: billing.checkout_session_complete(session=obj, at=at),
     "invoice.paid": lambda obj, at: billing.invoice_paid(invoice=obj, at=at),
     "invoice.payment_failed": lambda obj, at: billing.invoice_payment_failed(invoice=obj, at=at),
-    "customer.subscription.updated": lambda obj, at: billing.subscription_state_apply(data=obj, at=at),
-    "customer.subscription.deleted": lambda obj, at: billing.subscription_state_apply(data=obj, at=at),
+    "customer.subscription.updated": lambda obj, at: card_state.subscription_state_apply(data=obj, at=at),
+    "customer.subscription.deleted": lambda obj, at: card_state.subscription_state_apply(data=obj, at=at),
 }
 # The events the site listens to: the README lists them for the Stripe dashboard.
 EVENT_TYPES = list(HANDLERS)
