@@ -42,15 +42,16 @@ test: install messages
 test-postgres: install messages
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(VENV)/bin/pytest
 
+# The pre-commit hooks (.pre-commit-config.yaml: ruff, django-upgrade, djhtml, uv lock
+# --check), every one from .venv and offline, then the migrations and Django's checks.
 lint: install
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
 	DJANGO_SETTINGS_MODULE=newsreader.settings.test $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=newsreader.settings.test $(MANAGE) check
 
 format: install
 	$(VENV)/bin/ruff check --fix .
-	$(VENV)/bin/ruff format .
+	-$(VENV)/bin/pre-commit run --all-files
 
 # ARTICLES=100000 make bench: the same pages with a large archive loaded first.
 bench: install messages

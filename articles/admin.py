@@ -3,7 +3,7 @@ import difflib
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
@@ -18,8 +18,19 @@ from simple_history.admin import SimpleHistoryAdmin
 from infrastructure.admin import RecordAdmin
 from infrastructure.ratelimit import allow
 
-from . import aids, workflow
-from .models import Article, ArticleTransition, Author, RelatedArticle, Section, Source, Tag
+from . import aids, services, workflow
+from .models import (
+    FRONT_PAGE_SLOTS,
+    Article,
+    ArticleTransition,
+    Author,
+    FrontPage,
+    FrontPageSlot,
+    RelatedArticle,
+    Section,
+    Source,
+    Tag,
+)
 from .rendering import MAX_BODY_LENGTH, count_words, plain_text, render_markdown
 
 PREVIEWS_PER_MINUTE = 60  # the panel asks 400 ms after the editor stops typing
@@ -517,3 +528,65 @@ class ArticleTransitionAdmin(RecordAdmin):
     list_filter = ["to_status"]
     list_select_related = ["article", "user"]
     date_hierarchy = "created_at"
+
+
+class FrontPageSlotFormSet(forms.BaseInlineFormSet):
+    """The places as typed, in their order; the same rules as the service that saves them."""
+
+    def arrangement(self):
+        rows = [
+            (form.cleaned_data["position"], index, form.cleaned_data["article"])
+            for index, form in enumerate(self.forms)
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("article")
+        ]
+        return [article for _position, _index, article in sorted(rows, key=lambda row: row[:2])]
+
+    def clean(self):
+        super().clean()
+        if not any(form.errors for form in self.forms):
+            problems = services.front_page_problems(self.arrangement())
+            if problems:
+                raise ValidationError(problems)
+
+
+class FrontPageSlotInline(admin.TabularInline):
+    model = FrontPageSlot
+    formset = FrontPageSlotFormSet
+    fields = ["position", "article"]
+    autocomplete_fields = ["article"]
+    extra = FRONT_PAGE_SLOTS
+    max_num = FRONT_PAGE_SLOTS
+    verbose_name = _("place")
+    verbose_name_plural = _("L'ouverture (1) puis « À la une » (2 et suivantes)")
+
+
+@admin.register(FrontPage)
+class FrontPageAdmin(admin.ModelAdmin):
+    """The editors' front page: one screen, saved through `front_page_arrange()`. Where they
+    choose nothing, the newest pieces with an image and a standfirst open the page."""
+
+    inlines = [FrontPageSlotInline]
+    fields = ["updated_at", "updated_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        front_page = FrontPage.current()
+        return HttpResponseRedirect(reverse("admin:articles_frontpage_change", args=[front_page.pk]))
+
+    def save_model(self, request, obj, form, change):
+        """Nothing to save on the row itself: `save_related` records the change."""
+
+    def save_related(self, request, form, formsets, change):
+        (slots,) = formsets
+        services.front_page_arrange(user=request.user, articles=slots.arrangement())
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        """The history line: the new order (the slots are replaced, not edited one by one)."""
+        (slots,) = formsets
+        return " · ".join(f"{position}. {article}" for position, article in enumerate(slots.arrangement(), start=1))

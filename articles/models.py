@@ -179,7 +179,7 @@ class Article(models.Model):
     body = models.TextField(_("texte (Markdown)"), blank=True)
     body_html = models.TextField(editable=False, blank=True)
     excerpt = models.TextField(editable=False, blank=True)
-    word_count = models.PositiveIntegerField(editable=False, default=0)
+    word_count = models.PositiveIntegerField(_("nombre de mots"), editable=False, default=0)
 
     hero_image = images.AcceptedImageField(
         _("image principale"),
@@ -571,3 +571,60 @@ class ReadCount(models.Model):
 
     def __str__(self):
         return f"{self.article_id} @ {self.hour:%Y-%m-%d %H:00}: {self.count}"
+
+
+# The front page opens on one lead, then this many top stories ("À la une").
+FRONT_PAGE_TOP_STORIES = 4
+FRONT_PAGE_SLOTS = 1 + FRONT_PAGE_TOP_STORIES
+
+
+class FrontPage(models.Model):
+    """The front page as the editors arrange it ("la une"): one row, whose slots name the
+    lead and then the top stories ("À la une"), in order.
+
+    Changed only through `services.front_page_arrange()`, which records who and when and
+    retires the lists; what readers see of it is `selectors.front_page()`.
+    """
+
+    updated_at = models.DateTimeField(_("modifiée le"), null=True, blank=True, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("modifiée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("la une")
+        verbose_name_plural = _("la une")
+
+    def __str__(self):
+        return str(_("La une"))
+
+    @classmethod
+    def current(cls):
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class FrontPageSlot(models.Model):
+    """One place on the front page: position 1 opens the page, the next ones are the top
+    stories in this order."""
+
+    front_page = models.ForeignKey(FrontPage, on_delete=models.CASCADE, related_name="slots")
+    position = models.PositiveSmallIntegerField(
+        _("position"), help_text=_("1 : l'ouverture de la page ; 2 et suivantes : « À la une », dans cet ordre.")
+    )
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="front_page_slots"
+    )
+
+    class Meta:
+        verbose_name = _("place à la une")
+        verbose_name_plural = _("places à la une")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return f"{self.position}. {self.article}"

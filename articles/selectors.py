@@ -11,11 +11,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .models import Article, RelatedArticle, Section
+from .models import FRONT_PAGE_SLOTS, Article, FrontPageSlot, RelatedArticle, Section
 from .workflow import can_publish
 
 FRONT_PAGE_PER_SECTION = 4
-FRONT_PAGE_LATEST = 6
+FRONT_PAGE_LATEST = 8
 ARTICLE_SECONDS = 120
 
 
@@ -170,16 +170,40 @@ def body_with_ad_slots(*, blocks, every=None):
 
 
 def front_page():
-    """The lead story, the latest pieces, and the newest few of each section: two queries.
+    """The lead, the top stories ("À la une"), the latest news and the newest few of each
+    section: three queries.
 
-    Each section's newest are picked by position (an index scan with LIMIT 1 OFFSET n per
+    The lead and the top stories are the editors' choice (`FrontPage`), in their order, as
+    far as those pieces are online; where they chose none, or fewer, the newest pieces with
+    an image and a standfirst stand in: a two-line brief never opens the page merely for
+    being the newest. Neither the latest news nor the sections repeat them.
+
+    Every query is bounded by index order (no sort of the archive): the candidates for the
+    top are the chosen pieces and the newest few presentable ones, found by primary key;
+    each section's newest are picked by position (an index scan with LIMIT 1 OFFSET n per
     section and position) rather than by numbering every published article in a window,
     which sorted the whole archive, bodies included, at 100,000 articles.
     """
     published = Article.objects.published().for_cards()
-    latest = list(published.newest_first()[: FRONT_PAGE_LATEST + 1])
-    lead, latest = (latest[0], latest[1:]) if latest else (None, [])
-    newest_of_section = Article.objects.published().filter(section=OuterRef("pk")).newest_first().values("pk")
+    presentable = Article.objects.published().exclude(hero_image="").exclude(standfirst="").newest_first().values("pk")
+    position = FrontPageSlot.objects.filter(article=OuterRef("pk")).order_by("position").values("position")[:1]
+    candidates = published.filter(
+        one_of([FrontPageSlot.objects.values("article_id"), presentable[:FRONT_PAGE_SLOTS]])
+    ).annotate(front_position=Subquery(position))
+    featured = sorted(
+        candidates,
+        key=lambda a: (a.front_position is None, a.front_position or 0, -a.published_at.timestamp(), -a.pk),
+    )[:FRONT_PAGE_SLOTS]
+    shown = [article.pk for article in featured]
+    newest = published.newest_first()[: FRONT_PAGE_LATEST + len(shown) + 1]
+    latest = [article for article in newest if article.pk not in shown]
+    if not featured and latest:  # nothing presentable at all: the newest piece opens the page
+        featured, latest = latest[:1], latest[1:]
+        shown = [featured[0].pk]
+    lead, top = (featured[0], featured[1:]) if featured else (None, [])
+    newest_of_section = (
+        Article.objects.published().filter(section=OuterRef("pk")).exclude(pk__in=shown).newest_first().values("pk")
+    )
     nths = [
         Section.objects.annotate(nth=Subquery(newest_of_section[position : position + 1])).values("nth")
         for position in range(FRONT_PAGE_PER_SECTION)
@@ -193,7 +217,7 @@ def front_page():
         if not sections or sections[-1]["section"].pk != article.section_id:
             sections.append({"section": article.section, "articles": []})
         sections[-1]["articles"].append(article)
-    return {"lead": lead, "latest": latest, "sections": sections}
+    return {"lead": lead, "top": top, "latest": latest[:FRONT_PAGE_LATEST], "sections": sections}
 
 
 def paginate(*, queryset, page_number, per_page=None, count=None):

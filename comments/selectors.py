@@ -13,7 +13,7 @@ from infrastructure.page_cache import remember
 
 from . import rules
 from .forms import DEFAULT_SORT, SORTS, CommentForm
-from .models import Comment, ModerationSettings
+from .models import Comment, ModerationSettings, Recommendation
 
 
 def moderation_settings(*, generation):
@@ -103,7 +103,21 @@ def discussion(*, user, article, reading, generation, sort=None, page=None, form
         "thread": thread,
         "permission": permission,
         "form": form or (CommentForm() if permission else None),
+        "recommended": recommended_by(user=user, thread=thread),
     }
+
+
+def recommended_by(*, user, thread):
+    """Which comments of this page the reader has recommended, in one query of their own:
+    the thread is shared by every reader, so what is theirs never goes into it."""
+    if not user.is_authenticated:
+        return frozenset()
+    shown = [comment.pk for root in thread["comments"] for comment in (root, *root.thread_replies)]
+    if not shown:
+        return frozenset()
+    return frozenset(
+        Recommendation.objects.filter(user=user, comment_id__in=shown).values_list("comment_id", flat=True)
+    )
 
 
 def comments_of(*, user, page):

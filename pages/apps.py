@@ -13,3 +13,5 @@ class PagesConfig(AppConfig):
 
         # Every committed change purges its pages at the edge cache (when there is one).
         scopes.on_change(purge_scopes)
+
+        from . import signals  # noqa: F401  (a publisher's page retires the site's scope)

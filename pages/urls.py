@@ -16,6 +16,7 @@ urlpatterns = [
     path("sources/<slug:slug>/", views.source_detail, name="source"),
     path("sujets/<slug:slug>/", views.tag_detail, name="tag"),
     path("auteurs/<slug:slug>/", views.author_detail, name="author"),
+    path("infos/<slug:slug>/", views.info_page, name="info_page"),
     path("recherche/", search.search, name="search"),
     path("flux/", feeds.feed_list, name="feeds"),
     path("flux/prive/<str:token>/", feeds.private_feed, name="private_feed"),

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -28,6 +29,7 @@ from infrastructure.readcounts import counts_as
 from infrastructure.scopes import depends_on
 from subscriptions.access import FULL, reading_for
 
+from .models import InfoPage
 from .reading import reading_of_visit
 
 
@@ -195,6 +197,15 @@ def author_detail(request, slug):
 
 def latest(request):
     return _article_list(request, heading=_("Toute l'actualité"), kind=_("Fil"), subject=None)
+
+
+def info_page(request, slug):
+    """One of the publisher's pages (legal notice, privacy…), in English where it is written."""
+    depends_on(request, scopes.SITE)
+    page = get_object_or_404(InfoPage, slug=slug)
+    title, body_html, text_language = page.in_language(get_language())
+    context = {"page": page, "title": title, "body_html": body_html, "text_language": text_language}
+    return render(request, "pages/info_page.html", context)
 
 
 @never_cache

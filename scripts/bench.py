@@ -47,6 +47,7 @@ def environment():
         DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         EMAIL_URL="smtp://127.0.0.1:25",
+        NEWSREADER_SITE_URL=f"http://127.0.0.1:{PORT}",
         DJANGO_MEDIA_ROOT=str(RESULTS / "media"),
     )
     env.setdefault("DATABASE_URL", f"sqlite:///{RESULTS / 'bench.sqlite3'}")

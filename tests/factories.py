@@ -78,6 +78,13 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=2))
 
+    class Params:
+        # With a photograph, as most pieces that open a page have.
+        illustrated = factory.Trait(
+            hero_image=factory.django.ImageField(width=800, height=450, format="JPEG", color="gray"),
+            hero_alt="Une photographie d'illustration",
+        )
+
     @factory.post_generation
     def authors(article, create, extracted, **kwargs):
         if create and extracted:

@@ -1,3 +1,4 @@
+import html
 import json
 import re
 
@@ -7,6 +8,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.core import mail
 from django.core.cache import caches
+from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from accounts.models import User
@@ -34,6 +36,63 @@ def test_sign_up_sends_a_verification_email_in_french_text_and_html(client):
     assert mimetype == "text/html"
     assert '<html lang="fr">' in html
     assert "Newsreader" in html
+
+
+def sign_up_from(client, article, email="nouvelle@example.com"):
+    """A reader on an article follows "Créer un compte" and signs up: the confirmation link
+    they are sent (a path on the site's public address)."""
+    page = client.get(article.get_absolute_url()).content.decode()
+    signup = re.search(r'href="(/comptes/signup/\?next=[^"]+)"', page).group(1)
+    response = client.post(signup.replace("&amp;", "&"), {"email": email, "password1": PASSWORD, "password2": PASSWORD})
+    assert response.status_code == 302 and "_auth_user_id" not in client.session
+    return re.search(r"https?://\S+/comptes/confirm-email/\S+", mail.outbox[-1].body).group(0)
+
+
+def confirm(client, link):
+    """Open the e-mailed link and press "Confirmer", as the page's form posts it."""
+    path = link.removeprefix("http://testserver")
+    page = client.get(path)
+    assertContains(page, "Confirmer")
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.content.decode()))
+    hidden.pop("csrfmiddlewaretoken", None)
+    return client.post(path, {name: html.unescape(value) for name, value in hidden.items()})
+
+
+def test_confirming_the_email_signs_in_and_returns_to_the_article(client, settings):
+    settings.NEWSREADER_SITE_URL = "http://testserver"
+    article = ArticleFactory(access="registered")
+    response = confirm(client, sign_up_from(client, article))
+    assertRedirects(response, article.get_absolute_url(), fetch_redirect_response=False)
+    assert client.session["_auth_user_id"] == str(User.objects.get(email="nouvelle@example.com").pk)
+
+
+def test_confirming_in_another_browser_asks_to_sign_in_then_returns_to_the_article(client, settings):
+    """allauth signs in on confirmation only in the browser that signed up (a link that
+    leaked must not open the account); elsewhere the reader signs in and is back."""
+    settings.NEWSREADER_SITE_URL = "http://testserver"
+    article = ArticleFactory(access="registered")
+    link = sign_up_from(client, article)
+    other = Client()
+    response = confirm(other, link)
+    assert "_auth_user_id" not in other.session
+    login = response["Location"]
+    assert login.startswith("/comptes/login/")
+    assertContains(other.get(login), "Connexion")
+    response = other.post(login, {"login": "nouvelle@example.com", "password": PASSWORD})
+    assertRedirects(response, article.get_absolute_url(), fetch_redirect_response=False)
+
+
+def test_account_emails_link_to_the_host_they_name(client, settings):
+    """The e-mail named one host (the Site's) and linked to another (the request's): both
+    are now the site's public address."""
+    settings.NEWSREADER_SITE_URL = "https://news.example"
+    client.post("/comptes/signup/", {"email": "nouvelle@example.com", "password1": PASSWORD, "password2": PASSWORD})
+    client.post("/comptes/password/reset/", {"email": "inconnue@example.com"})
+    for message in mail.outbox:
+        hosts = set(re.findall(r"https?://([^/\s]+)", message.body))
+        assert hosts == {"news.example"}, message.body
+        assert "news.example" in message.body.replace("https://news.example", "")  # named, not only linked
+        assert "testserver" not in message.body and "localhost" not in message.body
 
 
 def test_sign_up_in_english_sends_english_email(client):

@@ -69,12 +69,8 @@ def test_set_up_totp_and_sign_in_with_a_code(page):
     assert page.get_by_role("heading", name="Mon compte", level=1).is_visible()
 
 
-def test_add_a_passkey_then_sign_in_with_it(page):
-    """Passkeys work with allauth on Django 6.1: Chromium's virtual authenticator stands in
-    for a phone or a security key."""
-    from allauth.mfa.models import Authenticator
-
-    user = UserFactory()
+def add_virtual_authenticator(page):
+    """Chromium's virtual authenticator stands in for a phone or a security key."""
     cdp = page.context.new_cdp_session(page)
     cdp.send("WebAuthn.enable")
     cdp.send(
@@ -90,16 +86,29 @@ def test_add_a_passkey_then_sign_in_with_it(page):
             }
         },
     )
+    return cdp  # kept by the test: the authenticator lives as long as its session
+
+
+def add_passkey(page, user, name):
     page.goto(page.base_url + "/comptes/login/")
     sign_in(page, user.email)
     page.goto(page.base_url + "/comptes/2fa/webauthn/add/?passwordless")
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Confirmer").click()
     page.screenshot(path=ARTIFACTS / "passkey-add.png", full_page=True)
-    page.get_by_label("Name").fill("Mon téléphone")
+    page.get_by_label("Nom de la clé").fill(name)
     page.get_by_label("Sans mot de passe").check()
     page.get_by_role("button", name="Ajouter", exact=True).click()
     page.wait_for_load_state("networkidle")
+
+
+def test_add_a_passkey_then_sign_in_with_it(page):
+    """Passkeys work with allauth on Django 6.1."""
+    from allauth.mfa.models import Authenticator
+
+    user = UserFactory()
+    authenticator = add_virtual_authenticator(page)  # noqa: F841
+    add_passkey(page, user, "Mon téléphone")
     assert Authenticator.objects.filter(user=user, type=Authenticator.Type.WEBAUTHN).exists()
 
     page.goto(page.base_url + "/compte/")
@@ -108,3 +117,20 @@ def test_add_a_passkey_then_sign_in_with_it(page):
     page.get_by_role("button", name="Se connecter avec une clé d'accès").click()
     page.wait_for_url("**/compte/")
     assert page.get_by_role("heading", name="Mon compte", level=1).is_visible()
+
+
+def test_the_passkey_list_opens_from_manage(page):
+    """Once a key exists the two-factor page offers "Gérer": the list of keys, in French,
+    which was a server error (allauth's template loads `humanize`)."""
+    user = UserFactory()
+    authenticator = add_virtual_authenticator(page)  # noqa: F841
+    add_passkey(page, user, "Mon téléphone")
+    page.goto(page.base_url + "/comptes/2fa/")
+    page.get_by_role("link", name="Gérer").click()
+    page.wait_for_url("**/comptes/2fa/webauthn/")
+    page.screenshot(path=ARTIFACTS / "passkey-list.png", full_page=True)
+    assert page.get_by_role("heading", name="Clés de sécurité", level=1).is_visible()
+    row = page.get_by_role("row").filter(has_text="Mon téléphone")
+    assert row.get_by_text("Clé d'accès").is_visible()
+    assert row.get_by_role("link", name="Modifier").is_visible()
+    assert "Jamais utilisée" in row.inner_text()

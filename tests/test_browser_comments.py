@@ -74,3 +74,50 @@ def test_the_whole_discussion_works_without_javascript(page):
     alex = plain.locator(".comment", has_text="Avis d'Alex.").first
     assert alex.locator(".comment__recommendations").first.inner_text().strip() == "1 recommandation"
     context.close()
+
+
+def test_in_place_errors_replace_the_last_success_and_a_recommendation_shows_as_given(page, settings):
+    """After a refusal (429) the status no longer says the comment is published; one's own
+    comments offer no "Recommander"; a recommendation given is shown as such, pressed,
+    after a reload too, and taken back with a second click."""
+    settings.NEWSREADER_COMMENT_RATE_LIMITS = [(1, 86400)]
+    moderation_rules(new_commenter_threshold=0)
+    article = ArticleFactory(title="Un débat vif")
+    CommentFactory(article=article, author=UserFactory(display_name="Alex"), body="Avis d'Alex.")
+    reader = UserFactory()
+    CommentFactory(article=article, author=reader, body="Mon ancien avis.")
+    page.goto(page.base_url + f"/comptes/login/?next={article.get_absolute_url()}")
+    page.get_by_label("Courriel").fill(reader.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Connexion", exact=True).click()
+    page.wait_for_url(f"**{article.get_absolute_url()}")
+
+    mine = page.locator(".comment", has_text="Mon ancien avis.")
+    assert mine.get_by_role("button", name="Recommander").count() == 0
+
+    status = page.locator(".comments__status")
+    page.get_by_label("Votre commentaire").fill("Un premier avis.")
+    page.get_by_role("button", name="Publier", exact=True).click()
+    page.locator(".comments__list .comment", has_text="Un premier avis.").wait_for()
+    assert status.inner_text() == "Votre commentaire est publié."
+    page.get_by_label("Votre commentaire").fill("Un second avis, trop tôt.")
+    page.get_by_role("button", name="Publier", exact=True).click()
+    page.locator(".comment-form .errorlist").wait_for()
+    assert "Réessayez plus tard" in page.locator(".comment-form .errorlist").inner_text()
+    assert status.inner_text() == ""
+    assert page.get_by_label("Votre commentaire").input_value() == "Un second avis, trop tôt."
+
+    def alex_button():
+        return page.locator(".comment", has_text="Avis d'Alex.").first.locator("button.recommend").first
+
+    assert alex_button().get_attribute("aria-pressed") == "false"
+    alex_button().click()
+    page.locator('button.recommend[aria-pressed="true"]').wait_for()
+    assert alex_button().inner_text().strip() == "Recommandé"
+    page.reload()
+    assert alex_button().get_attribute("aria-pressed") == "true"
+    assert alex_button().inner_text().strip() == "Recommandé"
+    page.screenshot(path=ARTIFACTS / "comments-recommended.png", full_page=True)
+    alex_button().click()
+    page.locator('button.recommend[aria-pressed="false"]').wait_for()
+    assert alex_button().inner_text().strip() == "Recommander"

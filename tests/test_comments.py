@@ -277,3 +277,38 @@ def test_in_place_reply_and_recommendation(client):
         "recommended": True,
         "label": "1 recommandation",
     }
+
+
+def recommend_button(html, comment):
+    """The "Recommander" button of this comment as the page renders it (None if absent)."""
+    action = f'action="/commentaires/{comment.pk}/recommander/"'
+    if action not in html:
+        return None
+    return html.split(action, 1)[1].split("</button>", 1)[0] + "</button>"
+
+
+def test_recommend_is_offered_on_others_comments_and_shows_what_this_reader_gave(client):
+    """Never on one's own comment; given or not, per reader, although the thread itself is
+    one cached fragment shared by every reader."""
+    article = ArticleFactory()
+    reader, other, third = UserFactory(), UserFactory(), UserFactory()
+    mine = CommentFactory(article=article, author=reader, body="Mon avis.")
+    theirs = CommentFactory(article=article, author=other, body="Leur avis.")
+    reply = CommentFactory(article=article, author=other, parent=theirs, in_reply_to=theirs, body="Une réponse.")
+    client.force_login(reader)
+    client.get(article.get_absolute_url())  # the thread is now cached
+    client.post(f"/commentaires/{reply.pk}/recommander/")
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert recommend_button(html, mine) is None
+    assert 'aria-pressed="false"' in recommend_button(html, theirs)
+    assert ">Recommander</button>" in recommend_button(html, theirs)
+    assert 'aria-pressed="true"' in recommend_button(html, reply)
+    assert ">Recommandé</button>" in recommend_button(html, reply)
+
+    client.force_login(third)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'aria-pressed="false"' in recommend_button(html, reply)
+    assert 'aria-pressed="false"' in recommend_button(html, mine)
+    client.logout()
+    assert recommend_button(client.get(article.get_absolute_url()).content.decode(), reply) is None

@@ -1,18 +1,33 @@
 """The newsroom in the admin: each role against each action, through the admin's own views."""
 
+import importlib.util
+import re
+import sys
 from datetime import timedelta
+from html import unescape
 from io import BytesIO
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 from pytest_django.asserts import assertContains, assertNotContains
 
+import newsreader.urls
 from articles.models import Article, ArticleTransition
+from comments.models import Comment
 
-from .factories import ArticleFactory, SectionFactory, SourceFactory, SubscriptionFactory, UserFactory, staff_member
+from .factories import (
+    ArticleFactory,
+    CommentFactory,
+    SectionFactory,
+    SourceFactory,
+    SubscriptionFactory,
+    UserFactory,
+    staff_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -82,8 +97,12 @@ def test_author_writes_a_draft_and_submits_it_but_cannot_publish(client, author)
     client.post(f"/admin/articles/article/{article.pk}/change/", form_data(article, _step="submit"))
     article.refresh_from_db()
     assert article.status == Article.Status.REVIEW
-    # Once submitted, the piece is the editors' to change.
-    assert client.get(f"/admin/articles/article/{article.pk}/change/").status_code in (200, 302)
+    # Once submitted, the piece is the editors' to change: its author may read it, not edit it.
+    page = client.get(f"/admin/articles/article/{article.pk}/change/")
+    assert page.status_code == 200
+    assertContains(page, "Mon papier")
+    assertNotContains(page, 'name="title"')
+    assertNotContains(page, 'name="_save"')
     response = client.post(f"/admin/articles/article/{article.pk}/change/", form_data(article, title="Changé"))
     assert response.status_code == 403
 
@@ -359,14 +378,41 @@ def test_live_markdown_preview_endpoint(client, editor):
     assert data["words"] == 3 and data["minutes"] == 1  # the script and its content are gone
 
 
+def admin_figures(html):
+    """The admin home's "Aujourd'hui" table, as {label: number}."""
+    rows = re.findall(r'<th scope="row"><a href="[^"]*">([^<]+)</a></th><td[^>]*><strong>(-?\d+)</strong>', html)
+    return {unescape(label): int(count) for label, count in rows}
+
+
 def test_admin_home_shows_todays_figures(client, editor):
-    ArticleFactory(status=Article.Status.REVIEW)
-    ArticleFactory(published_at=timezone.now() + timedelta(hours=3))
-    SubscriptionFactory()
+    """Each figure counts what it says, and only that (a figure stuck at any number fails)."""
+    now = timezone.now()
+    start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    earlier_today = start_of_day + (now - start_of_day) / 2
+    ArticleFactory.create_batch(2, status=Article.Status.REVIEW)
+    ArticleFactory(status=Article.Status.DRAFT)
+    ArticleFactory.create_batch(3, published_at=now + timedelta(hours=3))
+    ArticleFactory.create_batch(4, published_at=earlier_today)
+    yesterdays = ArticleFactory(published_at=start_of_day - timedelta(hours=1))
+    SubscriptionFactory.create_batch(5)
+    SubscriptionFactory(ends_at=now - timedelta(days=1))  # over
+    CommentFactory.create_batch(6, article=yesterdays, status=Comment.Status.PENDING)
+    reported = CommentFactory.create_batch(7, article=yesterdays)
+    Comment.objects.filter(pk__in=[comment.pk for comment in reported]).update(report_count=1)
+    CommentFactory(article=yesterdays)  # published, never reported
+
     client.force_login(editor)
-    html = client.get("/admin/").content.decode()
-    for label in ("Articles en relecture", "Articles programmés", "Publiés aujourd", "Abonnés actifs"):
-        assert label in html
+    assert admin_figures(client.get("/admin/").content.decode()) == {
+        "Articles en relecture": 2,
+        "Articles programmés": 3,
+        "Publiés aujourd'hui": 4,
+        "Abonnés actifs": 5,
+    }
+    client.force_login(staff_member("Moderators"))
+    assert admin_figures(client.get("/admin/").content.decode()) == {
+        "Commentaires en attente": 6,
+        "Commentaires signalés": 7,
+    }
 
 
 @pytest.mark.parametrize("where", ["admin", "preview"])
@@ -379,7 +425,27 @@ def test_staff_must_set_up_mfa_when_required(client, settings, editor, where):
     assert response.status_code == 302 and response["Location"].endswith("/comptes/2fa/")
 
 
-def test_admin_path_is_configurable():
-    from django.conf import settings
+def test_admin_path_is_configurable(client, settings, monkeypatch, editor):
+    """With another ADMIN_PATH (DJANGO_ADMIN_PATH) the admin answers there, and /admin/ is
+    no one's door. The URLconf is loaded afresh under another name; the site's own module
+    is left as it is."""
+    monkeypatch.setattr(admin.site, "login", admin.site.login)  # the URLconf wraps it again
+    settings.ADMIN_PATH = "redaction-privee/"
+    spec = importlib.util.spec_from_file_location("relocated_urls", newsreader.urls.__file__)
+    relocated = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(relocated)
+    monkeypatch.setitem(sys.modules, "relocated_urls", relocated)
+    settings.ROOT_URLCONF = "relocated_urls"
+    client.force_login(editor)
+    assertContains(client.get("/redaction-privee/"), "Le bureau de la rédaction")
+    assert client.get("/admin/").status_code == 404
+    assert client.get("/admin/articles/article/").status_code == 404
 
-    assert settings.ADMIN_PATH == "admin/"
+
+def test_article_form_speaks_french(client, editor):
+    """Every label of the article form is in French: the word count was "Word count"."""
+    article = ArticleFactory()
+    client.force_login(editor)
+    response = client.get(f"/admin/articles/article/{article.pk}/change/")
+    assertContains(response, "Nombre de mots")
+    assert "Word count" not in response.content.decode()

@@ -13,11 +13,16 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
     "DJANGO_ALLOWED_HOSTS": "news.example",
     "EMAIL_URL": "smtp+tls://newsroom:secret@mail.example:587",
+    "NEWSREADER_SITE_URL": "https://news.example",
 }
 
 
 def manage(*args, env):
-    clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "EMAIL_"))}
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "EMAIL_", "NEWSREADER_SITE_URL"))
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
@@ -34,7 +39,7 @@ def test_check_deploy_is_clean_with_production_settings():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "EMAIL_URL"])
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "EMAIL_URL", "NEWSREADER_SITE_URL"])
 def test_production_refuses_to_start_without_its_secrets(missing):
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
     result = manage("check", env=env)
@@ -55,3 +60,12 @@ def test_email_url_parsing():
         "timeout": None,
     }
     assert parse_email_url("console://")["BACKEND"].endswith("console.EmailBackend")
+
+
+def test_the_admin_path_comes_from_the_environment():
+    """DJANGO_ADMIN_PATH, with or without its slashes, is where the admin lives."""
+    script = "from django.urls import reverse; print(reverse('admin:index'))"
+    env = {"DJANGO_SETTINGS_MODULE": "newsreader.settings.test", "DJANGO_ADMIN_PATH": "/redaction-privee"}
+    result = manage("shell", "--no-imports", "-c", script, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "/redaction-privee/"

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sites",
+    "django.contrib.humanize",  # allauth's list of passkeys uses it
     "django.contrib.postgres",  # search vectors (their columns exist, empty, on SQLite too)
     "allauth",
     "allauth.account",
@@ -148,7 +149,6 @@ NEWSREADER_READ_FROM_REPLICA = bool(DATABASE_REPLICA_URL)
 NEWSREADER_REPLICA_MAX_LAG_SECONDS = env_int("NEWSREADER_REPLICA_MAX_LAG_SECONDS", 5)
 # After a write, the reader reads from the primary for this long (sees their own comment).
 NEWSREADER_READ_YOUR_WRITES_SECONDS = env_int("NEWSREADER_READ_YOUR_WRITES_SECONDS", 10)
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (production), process memory otherwise. Redis only
 # accelerates: if it goes away, pages render uncached and the log says so (redis_cache.py).
@@ -191,6 +191,9 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Confirming the address signs the reader in (in the browser that signed up: allauth's
+# guard against a leaked link) and takes them back where they were (accounts.adapter).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -198,6 +201,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Newsreader] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_FORMS = {"add_webauthn": "accounts.forms.AddPasskeyForm", "edit_webauthn": "accounts.forms.EditPasskeyForm"}
 
 # Internationalization: French first, Paris time.
 LANGUAGE_CODE = "fr"

@@ -11,8 +11,10 @@ if "insecure" in SECRET_KEY or len(SECRET_KEY) < 50:
 
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be a long random value (50 characters or more).")
 
-# Mail must really leave in production: no console fallback.
+# Mail must really leave in production: no console fallback; and its links must lead to
+# the site, not to the development address.
 MAILERS = {"default": parse_email_url(env_str("EMAIL_URL", required=True))}
+NEWSREADER_SITE_URL = env_str("NEWSREADER_SITE_URL", required=True).rstrip("/")
 
 NEWSREADER_STAFF_REQUIRE_MFA = env_bool("NEWSREADER_STAFF_REQUIRE_MFA", True)
 

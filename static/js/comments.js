@@ -23,15 +23,32 @@
 
   function announce(text) { if (status) status.textContent = text || ""; }
 
+  // An error replaces whatever the last success said; a form without a text (recommending)
+  // says it in the status line.
   function showErrors(form, errors) {
+    announce("");
+    var textarea = form.querySelector("textarea");
+    if (!textarea) { announce(errors.join(" ")); return; }
     var box = form.querySelector(".errorlist");
     if (!box) {
       box = document.createElement("div");
       box.className = "errorlist";
       box.setAttribute("role", "alert");
-      form.insertBefore(box, form.querySelector("textarea").closest("label, .field") || form.firstChild);
+      form.insertBefore(box, textarea.closest("label, .field") || form.firstChild);
     }
     box.textContent = errors.join(" ");
+  }
+
+  function clearErrors(form) {
+    var box = form.querySelector(".errorlist");
+    if (box) box.remove();
+  }
+
+  function showRecommendation(form, result) {
+    var button = form.querySelector("button[type=submit]");
+    button.setAttribute("aria-pressed", result.recommended ? "true" : "false");
+    button.textContent = result.recommended ? button.dataset.given : button.dataset.notGiven;
+    form.closest(".comment__actions").querySelector(".comment__recommendations").textContent = result.label;
   }
 
   function insertComment(result, form) {
@@ -69,14 +86,12 @@
     if (button) button.disabled = true;
     post(form).then(function (response) {
       if (!response.ok) { showErrors(form, response.json.errors || []); return; }
+      clearErrors(form);
       announce(response.json.message);
-      if (kind === "recommend") {
-        form.closest(".comment__actions").querySelector(".comment__recommendations").textContent = response.json.label;
-        return;
-      }
+      if (kind === "recommend") { showRecommendation(form, response.json); return; }
       insertComment(response.json, form);
       if (form.classList.contains("comment-form--reply")) form.remove();
-      else { form.reset(); var errors = form.querySelector(".errorlist"); if (errors) errors.remove(); }
+      else form.reset();
     }).catch(function () { form.submit(); })
       .finally(function () { if (button) button.disabled = false; });
   });
