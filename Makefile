@@ -8,7 +8,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 
-.PHONY: install system-deps messages run test test-postgres lint format bench cluster cluster-stop loadtest scale clean
+.PHONY: install system-deps messages run test test-postgres lint format bench cluster cluster-stop loadtest scale bench-import clean
 
 install: $(STAMP)
 
@@ -73,6 +73,10 @@ loadtest: install
 # Throughput with 1, 2 and 3 application nodes on the cluster, and the CPU-cost projection.
 scale: install
 	$(PY) scripts/scale.py
+
+# Imports a 500-item feed served on loopback: time and queries per item, and what an unchanged feed costs.
+bench-import: install
+	$(PY) scripts/bench_import.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

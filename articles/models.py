@@ -199,7 +199,7 @@ class Article(models.Model):
     hero_renditions = models.JSONField(editable=False, default=dict, blank=True)
 
     source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="articles")
-    original_url = models.URLField(_("adresse de l'article original"), blank=True)
+    original_url = models.URLField(_("adresse de l'article original"), max_length=1000, blank=True)
     section = models.ForeignKey(
         Section,
         verbose_name=_("rubrique"),

@@ -49,10 +49,16 @@ ALLOWED_TAGS = {
 MAX_BODY_LENGTH = 60_000
 ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "q": {"cite"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+# Every article is credited to another newspaper and may carry its links (imported pieces
+# carry nothing else): no endorsement for search engines, no door back to this page.
+LINK_REL = "nofollow noopener noreferrer"
 
 
-def sanitize_html(html, *, link_rel="noopener noreferrer"):
-    """Keep only harmless markup; links open no door back to this page."""
+def sanitize_html(html, *, link_rel=LINK_REL, base_url=None):
+    """Keep only harmless markup; links open no door back to this page.
+
+    With `base_url` (markup from a feed), relative links are made absolute against it.
+    """
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -60,6 +66,7 @@ def sanitize_html(html, *, link_rel="noopener noreferrer"):
         url_schemes=URL_SCHEMES,
         link_rel=link_rel,
         strip_comments=True,
+        url_relative=("rewrite_with_base", base_url) if base_url else None,
     )
 
 

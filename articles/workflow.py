@@ -195,6 +195,29 @@ def article_restore_version(*, user, article, version, note=""):
     return article
 
 
+def article_arrive(*, article, publish, note=""):
+    """A piece from a source's feed enters the workflow on its own: into review, where the
+    editors find it among the "Dépêches à relire", or published at once where its feed
+    publishes directly. The importer takes the step, so the transition names no one."""
+    if article.pk is not None:
+        raise TransitionRefused(_("Seul un article qui arrive entre ainsi dans le circuit."))
+    to_status = Status.PUBLISHED if publish else Status.REVIEW
+    article.status = to_status
+    if article.published_at is None:
+        article.published_at = timezone.now()
+    with transaction.atomic(savepoint=False):
+        article.save()
+        ArticleTransition.objects.create(
+            article=article,
+            user=None,
+            from_status=Status.DRAFT,
+            to_status=to_status,
+            note=note[:300],
+            publish_at=article.published_at if publish else None,
+        )
+    return article
+
+
 TRANSITIONS = {
     "submit": (article_submit, _("Soumettre à la relecture")),
     "publish": (article_publish, _("Publier (ou programmer)")),

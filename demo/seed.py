@@ -20,6 +20,7 @@ from subscriptions.models import AccessCode, GiftOffer, Plan, Subscription
 from subscriptions.services import access_codes_generate, format_code, subscription_grant
 
 from . import compose, content
+from .feeds import seed_feeds
 
 ACCOUNTS = [
     ("reader@example.com", "Lectrice assidue", {}, []),
@@ -60,6 +61,7 @@ def seed_demo(*, password=None, now=None):
         _computed, requested = reading_aids_backfill()
     if requested:
         report.append(f"Audio of {requested} article(s) requested: the background worker reads them aloud.")
+    report += seed_feeds()
     return report
 
 

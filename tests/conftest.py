@@ -29,6 +29,16 @@ def no_comment_rate_limits(settings):
 
 
 @pytest.fixture
+def feed_server():
+    """A real HTTP server on loopback serving the feeds a test gives it (tests/feed_server.py)."""
+    from .feed_server import FeedServer
+
+    server = FeedServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def speech_tools():
     """espeak-ng and lame, which read articles aloud: the tests that need them skip where
     they are missing, except in CI, where a skip would hide a broken install."""

@@ -14,11 +14,12 @@ class MarkdownRenderingTests(SimpleTestCase):
             "<h2>« Un intertitre »</h2>"
             "<blockquote><p>« Une citation », dit-elle.</p></blockquote>"
             "<ul><li>un</li><li>deux</li></ul>"
-            '<p><a href="https://example.org" rel="noopener noreferrer">Lien</a></p>',
+            '<p><a href="https://example.org" rel="nofollow noopener noreferrer">Lien</a></p>',
         )
 
-    def test_external_links_get_noopener(self):
-        self.assertIn('rel="noopener noreferrer"', render_markdown("[x](https://example.org)"))
+    def test_links_get_nofollow_and_noopener(self):
+        """Every article is credited to another newspaper: its links are not our endorsement."""
+        self.assertIn('rel="nofollow noopener noreferrer"', render_markdown("[x](https://example.org)"))
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,8 @@ def test_demo_content_matches_the_brief(seeded):
     assert 15 <= subscribers <= 25
     assert published.filter(published_at__gte=published.latest("published_at").published_at.replace(hour=0)).exists()
     assert len({article.kicker for article in published if article.kicker}) >= 4
-    for article in published:
+    # The newsroom's own pieces; those imported from the demo feeds are checked below.
+    for article in published.filter(imported_item__isnull=True):
         assert 400 <= article.word_count <= 1250, article.title
         assert "<h2>" in article.body_html and "«" in article.body_html
         assert article.hero_image and article.hero_alt
@@ -47,3 +48,22 @@ def test_seed_demo_is_idempotent(seeded, capsys):
     call_command("seed_demo")
     assert Article.objects.count() == before
     assert "already exist" in capsys.readouterr().out
+
+
+def test_demo_feeds_bring_imported_pieces_with_no_network(seeded, client):
+    from aggregator.models import Feed
+
+    feeds = Feed.objects.select_related("source")
+    assert feeds.count() == 3 and all(feed.last_status == 200 and not feed.error_count for feed in feeds)
+    assert {feed.format for feed in feeds} == {"rss", "atom", "json"}
+    imported = Article.objects.filter(imported_item__isnull=False)
+    assert imported.published().count() == 5
+    assert imported.filter(status=Article.Status.REVIEW).count() == 2  # for the review desk
+    assert imported.filter(access=Article.Access.SUBSCRIBERS).count() == 2
+    assert imported.exclude(hero_image="").count() == 4
+    glaciers = imported.get(title__startswith="Les glaciers")
+    assert glaciers.body == ""  # its licence: title, standfirst and link
+    page = client.get(glaciers.get_absolute_url()).content.decode()
+    assert "Lire l'article sur L&#x27;Écho des Alpes" in page
+    assert 'href="https://echo-des-alpes.example/sciences/glaciers-vanoise"' in page
+    assert all(feed.url.endswith(feed.url.rsplit("/", 1)[-1]) and "/static/demo/feeds/" in feed.url for feed in feeds)

@@ -6,7 +6,7 @@ DATABASE_URL, DATABASE_REPLICA_URL, REDIS_URL, EMAIL_URL, DEFAULT_FROM_EMAIL, DJ
 NEWSREADER_ADS_EVERY, NEWSREADER_PAGE_CACHE_SECONDS, STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY,
 STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE, NEWSREADER_PAYMENT_GRACE_DAYS, DJANGO_AUDIO_ROOT,
 NEWSREADER_ESPEAK, NEWSREADER_LAME, NEWSREADER_READS_WINDOW_SECONDS, NEWSREADER_TRUSTED_PROXIES,
-and the NEWSREADER_* replica, edge and stale settings below.
+NEWSREADER_IMPORT_ALLOW_PRIVATE_ADDRESSES, and the NEWSREADER_* replica, edge and stale settings below.
 """
 
 from pathlib import Path
@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "demo",
     "comments",
     "subscriptions",
+    "aggregator",
     "django_tasks_db",
     "simple_history",
 ]
@@ -290,6 +291,15 @@ NEWSREADER_PAGE_CACHE_PARAMETERS = {
     "tri": r"[a-z]{1,20}",
     "p": r"[1-9][0-9]{0,4}",  # a sitemap's page
 }
+
+# The aggregator's HTTP client (see aggregator/fetching.py). Feeds and images that resolve
+# to loopback, private or link-local addresses are refused unless this is on (development).
+NEWSREADER_IMPORT_ALLOW_PRIVATE_ADDRESSES = env_bool("NEWSREADER_IMPORT_ALLOW_PRIVATE_ADDRESSES", False)
+NEWSREADER_IMPORT_CONNECT_TIMEOUT = 10  # seconds, also for the DNS answer
+NEWSREADER_IMPORT_READ_TIMEOUT = 20  # seconds of silence while reading
+NEWSREADER_IMPORT_TOTAL_TIMEOUT = 60  # seconds for one whole download
+NEWSREADER_IMPORT_MAX_BYTES = 5 * 1024 * 1024  # a feed or an image, once decompressed
+NEWSREADER_IMPORT_IMAGE_SECONDS = 120  # images fetched per import, then the rest wait for the next one
 
 # Card payment through Stripe's hosted Checkout and customer portal; without a secret key
 # the site offers no card payment (access codes and newsroom grants still work).
