@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 
 from infrastructure.page_cache import remember
 
-from . import rules
+from . import rendering, rules
 from .forms import DEFAULT_SORT, SORTS, CommentForm
 from .models import Comment, ModerationSettings, Recommendation
 
@@ -65,8 +65,6 @@ def comment_thread(*, article, sort=DEFAULT_SORT, page=1):
             replies[reply.parent_id].append(reply)
     for comment in comments:
         comment.thread_replies = replies[comment.pk]
-        for shown in (comment, *comment.thread_replies):
-            shown.action_urls  # noqa: B018  (reversed now, kept with the cached thread)
     return {"comments": comments, "page": page, "has_next": has_next, "sort": sort, "sorts": SORTS}
 
 
@@ -83,6 +81,11 @@ def commenter(*, user):
     )
 
 
+# Relative ages ("il y a 3 minutes") in a cached thread are at most this late, as on a page
+# the anonymous page cache keeps.
+THREAD_SECONDS = 60
+
+
 def discussion(*, user, article, reading, generation, sort=None, page=None, form=None):
     """Everything the comments section of an article page shows to this reader, who reads
     the piece as `reading` says (the access rule's answer for this visit)."""
@@ -92,32 +95,39 @@ def discussion(*, user, article, reading, generation, sort=None, page=None, form
     )
     page = page_number(page)
     sort = sort if sort in SORTS else DEFAULT_SORT
-    # The thread itself is the same for every reader (only the controls around each comment
-    # differ): kept per process under the content generation, which any change retires.
+    # The thread's HTML is the same for every reader (see `rendering`): built once per
+    # process under the content generation, which any change to the discussion retires.
     thread = remember(
         f"comment-thread:{article.pk}:{sort}:{page}:{get_language()}",
-        lambda: comment_thread(article=article, sort=sort, page=page),
+        lambda: rendering.build(comment_thread(article=article, sort=sort, page=page)),
         generation=generation,
+        seconds=THREAD_SECONDS,
     )
+    recommended, pending = own_parts(user=user, article=article, shown=thread.shown)
     return {
         "thread": thread,
         "permission": permission,
         "form": form or (CommentForm() if permission else None),
-        "recommended": recommended_by(user=user, thread=thread),
+        "recommended": recommended,
+        "pending": pending,
     }
 
 
-def recommended_by(*, user, thread):
-    """Which comments of this page the reader has recommended, in one query of their own:
-    the thread is shared by every reader, so what is theirs never goes into it."""
+def own_parts(*, user, article, shown):
+    """What of the discussion is this reader's alone, never in the shared thread: which
+    comments of the page (`shown`) they recommended, and their own comments under the
+    article that await moderation (shown to them only). One query for both."""
     if not user.is_authenticated:
-        return frozenset()
-    shown = [comment.pk for root in thread["comments"] for comment in (root, *root.thread_replies)]
-    if not shown:
-        return frozenset()
-    return frozenset(
-        Recommendation.objects.filter(user=user, comment_id__in=shown).values_list("comment_id", flat=True)
+        return frozenset(), []
+    recommended = Exists(Recommendation.objects.filter(comment=OuterRef("pk"), user=user))
+    rows = list(
+        article.comments.annotate(recommended=recommended)
+        .filter(Q(pk__in=shown, recommended=True) | Q(author=user, status=Comment.Status.PENDING))
+        .select_related("author", "in_reply_to__author")
+        .order_by("created_at", "pk")
     )
+    pending = [comment for comment in rows if comment.status == Comment.Status.PENDING and comment.author_id == user.pk]
+    return frozenset(comment.pk for comment in rows if comment.recommended), pending
 
 
 def comments_of(*, user, page):
