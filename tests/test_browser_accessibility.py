@@ -81,9 +81,12 @@ def test_anonymous_pages_pass_axe_without_csp_violations(page, site):
 
 
 def test_signed_in_pages_pass_axe_without_csp_violations(page, site):
-    sign_in(page, UserFactory(display_name="Camille"))
+    camille = UserFactory(display_name="Camille")
+    CommentFactory(article=site["article"], author=camille, body="Mon avis en attente.", status="pending")
+    CommentFactory(article=site["article"], author=camille, body="Mon avis publié.")
+    sign_in(page, camille)
     pages = {
-        "article with the comment form": site["article"].get_absolute_url(),
+        "article with the comment form, own comments published and pending": site["article"].get_absolute_url(),
         "gated article, meter": site["gated"].get_absolute_url(),
         "account": "/compte/",
         "my comments": "/compte/commentaires/",
