@@ -49,6 +49,7 @@ class CachedThread:
     has_next: bool
     sort: str
     sorts: dict
+    alone: int | None  # the top-level comment shown alone with all its replies
 
     @property
     def shown(self):
@@ -107,6 +108,7 @@ def build(thread):
         has_next=thread["has_next"],
         sort=thread["sort"],
         sorts=thread["sorts"],
+        alone=thread["alone"],
     )
 
 

@@ -5,7 +5,8 @@ from collections import defaultdict
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 from django.utils.translation import get_language
 
@@ -41,31 +42,76 @@ def page_number(value):
     return number
 
 
-def comment_thread(*, article, sort=DEFAULT_SORT, page=1):
-    """One page of top-level comments (featured first), each with its replies: two queries."""
+# Replies shown under each thread of a page; the others are one link away ("Afficher les
+# N autres réponses", the thread alone), so that a thread of 500 replies costs a page what
+# a thread of five does.
+REPLIES_SHOWN = 5
+# Comment ids fit the database's integers: past this, `?fil=` names no thread (and is a 404).
+MAX_COMMENT_ID = 2**31 - 1
+
+
+def thread_number(value):
+    """The top-level comment named by `?fil=`, alone with all its replies; None for the page
+    of threads; anything else is a 404."""
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except ValueError as error:
+        raise Http404("Bad thread") from error
+    if not 1 <= number <= MAX_COMMENT_ID:
+        raise Http404("Bad thread")
+    return number
+
+
+def comment_thread(*, article, sort=DEFAULT_SORT, page=1, alone=None):
+    """One page of top-level comments (featured first), each with its first replies and the
+    number of the others; or, `alone`, that one top-level comment with all its replies.
+    Two queries."""
+    live_replies = (
+        Comment.objects.visible().filter(parent=OuterRef("pk")).order_by().values("parent").annotate(n=Count("pk"))
+    )
     roots = (
         article.comments.filter(parent__isnull=True)
         .shown_in_thread()
+        .annotate(reply_count=Coalesce(Subquery(live_replies.values("n")), 0))
         .select_related("author")
         .order_by("-is_featured", *SORTS[sort][0], "pk")
     )
-    start = (page - 1) * PAGE_SIZE
-    comments = list(roots[start : start + PAGE_SIZE + 1])
-    if page > 1 and not comments:
-        raise Http404("No such page of comments")
-    has_next, comments = len(comments) > PAGE_SIZE, comments[:PAGE_SIZE]
+    if alone is not None:
+        comments, has_next = list(roots.filter(pk=alone)), False
+        if not comments:
+            raise Http404("No such thread")
+    else:
+        start = (page - 1) * PAGE_SIZE
+        comments = list(roots[start : start + PAGE_SIZE + 1])
+        if page > 1 and not comments:
+            raise Http404("No such page of comments")
+        has_next, comments = len(comments) > PAGE_SIZE, comments[:PAGE_SIZE]
     replies = defaultdict(list)
     if comments:
-        for reply in (
+        shown = (
             Comment.objects.visible()
             .filter(parent__in=[comment.pk for comment in comments])
             .select_related("author", "in_reply_to__author")
             .order_by("created_at", "pk")
-        ):
+        )
+        if alone is None:
+            first = Window(RowNumber(), partition_by=F("parent_id"), order_by=(F("created_at").asc(), F("pk").asc()))
+            shown = shown.annotate(rank=first).filter(rank__lte=REPLIES_SHOWN)
+        for reply in shown:
             replies[reply.parent_id].append(reply)
     for comment in comments:
         comment.thread_replies = replies[comment.pk]
-    return {"comments": comments, "page": page, "has_next": has_next, "sort": sort, "sorts": SORTS}
+        comment.more_replies = comment.reply_count - len(comment.thread_replies)
+    return {
+        "comments": comments,
+        "page": page,
+        "has_next": has_next,
+        "sort": sort,
+        "sorts": SORTS,
+        "alone": alone,
+    }
 
 
 def commenter(*, user):
@@ -86,20 +132,27 @@ def commenter(*, user):
 THREAD_SECONDS = 60
 
 
-def discussion(*, user, article, reading, generation, sort=None, page=None, form=None):
+# Relative ages ("il y a 3 minutes") in a cached thread are at most this late, as on a page
+# the anonymous page cache keeps.
+THREAD_SECONDS = 60
+
+
+def discussion(*, user, article, reading, generation, sort=None, page=None, alone=None, form=None):
     """Everything the comments section of an article page shows to this reader, who reads
-    the piece as `reading` says (the access rule's answer for this visit)."""
+    the piece as `reading` says (the access rule's answer for this visit): a page of
+    threads, or with `alone` (`?fil=`) one thread with all its replies."""
     settings = moderation_settings(generation=generation)
     permission = rules.can_comment(
         user=commenter(user=user) if user.is_authenticated else user, article=article, rules=settings, reading=reading
     )
     page = page_number(page)
     sort = sort if sort in SORTS else DEFAULT_SORT
+    alone = thread_number(alone)
     # The thread's HTML is the same for every reader (see `rendering`): built once per
     # process under the content generation, which any change to the discussion retires.
     thread = remember(
-        f"comment-thread:{article.pk}:{sort}:{page}:{get_language()}",
-        lambda: rendering.build(comment_thread(article=article, sort=sort, page=page)),
+        f"comment-thread:{article.pk}:{sort}:{page}:{alone}:{get_language()}",
+        lambda: rendering.build(comment_thread(article=article, sort=sort, page=page, alone=alone)),
         generation=generation,
         seconds=THREAD_SECONDS,
     )

@@ -30,9 +30,11 @@ def open_rules(db):
 
 def controls(html, comment):
     """The controls under this comment as the page shows them."""
-    return html.split(f'id="commentaire-{comment.pk}"', 1)[1].split('<div class="comment__actions">', 1)[1].split(
-        "</div>", 1
-    )[0]
+    return (
+        html.split(f'id="commentaire-{comment.pk}"', 1)[1]
+        .split('<div class="comment__actions">', 1)[1]
+        .split("</div>", 1)[0]
+    )
 
 
 def cached_values():
@@ -184,3 +186,32 @@ def test_a_readers_own_parts_cost_one_query(client, django_assert_max_num_querie
         page = client.get(article.get_absolute_url()).content.decode()
     assert page.count('aria-pressed="true"') == extras
     assert page.count('class="badge badge--pending"') == extras
+
+
+def test_a_long_thread_shows_its_first_replies_and_links_to_the_rest(client):
+    """Five replies under each thread on the page, then a link to the thread alone with all
+    of them: a thread of 500 replies costs the page what a thread of five does."""
+    article = ArticleFactory()
+    root = CommentFactory(article=article, body="Le sujet.")
+    for number in range(1, 9):
+        CommentFactory(article=article, parent=root, in_reply_to=root, body=f"Réponse numéro {number}.")
+    CommentFactory(article=article, parent=root, in_reply_to=root, status=Comment.Status.PENDING)
+    client.force_login(UserFactory())
+    page = client.get(article.get_absolute_url())
+    html = page.content.decode()
+    assert [f"Réponse numéro {n}." in html for n in range(1, 9)] == [True] * 5 + [False] * 3
+    assertContains(page, f'href="?fil={root.pk}#commentaire-{root.pk}">Afficher les 3 autres réponses</a>')
+
+    alone = client.get(article.get_absolute_url(), {"fil": root.pk})
+    assert all(f"Réponse numéro {n}." in alone.content.decode() for n in range(1, 9))
+    assertContains(alone, "Tous les commentaires")
+    assertNotContains(alone, "autres réponses")
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-3", "99999999999", "reply", "elsewhere"])
+def test_a_thread_that_is_not_one_of_the_articles_is_a_404(client, value):
+    article = ArticleFactory()
+    root = CommentFactory(article=article)
+    reply = CommentFactory(article=article, parent=root, in_reply_to=root)
+    value = {"reply": reply.pk, "elsewhere": CommentFactory().pk}.get(value, value)
+    assert client.get(article.get_absolute_url(), {"fil": value}).status_code == 404
