@@ -2,12 +2,14 @@
 parts filled in per request without rendering anything again.
 
 Why: an article page is never page-cached for a signed-in reader, and rendering a page of
-threads (twenty top-level comments and every reply, several template includes each) cost
-more than the rest of the page together: a 500-comment article served signed-in readers at
-0.41x the rate of an ordinary one. Now the thread's HTML is built once per generation of
-the article's scopes (any comment posted, edited, recommended, reported or moderated
-retires it, see `signals` and `services._thread_changed`) and per process; a reader's page
-then costs one join over a list of strings, whatever the number of comments.
+threads (twenty top-level comments and their replies, several template includes each) cost
+more than the rest of the page together: a 500-comment article cost a signed-in reader's
+request about twice the server time of an ordinary one (`scripts/bench.py --comments`).
+Now the thread's HTML is built once per generation of the article's scopes (any comment
+posted, edited, recommended, reported or moderated retires it, see `signals` and
+`services._thread_changed`) and per process; a reader's page then costs one join over a
+list of strings. Together with the first five replies only under each thread
+(`selectors.REPLIES_SHOWN`), that cost no longer grows with the discussion.
 
 What differs between readers never enters the shared HTML. Where the controls under a
 comment go, the shared HTML holds a marker; each comment's controls are rendered once in
