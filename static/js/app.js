@@ -7,6 +7,9 @@
   "use strict";
   var READER_PREFIX = "ma-liste-";
   var reader = document.body.dataset.reader || null;
+  // The offline page is the worker's anonymous copy, shown to whoever is reading: it says
+  // nothing of who is signed in, so it must not make the worker forget the reader's list.
+  var speaks = !document.querySelector("[data-offline-saved]");
 
   function forgetReaders() {
     if (!window.caches) return Promise.resolve();
@@ -19,13 +22,13 @@
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js").catch(function () {});
     // Only the reader's key here; saved.js sends their list when the page has one to send.
-    if (!document.querySelector("form.save-form") || !reader) {
+    if (speaks && (!document.querySelector("form.save-form") || !reader)) {
       navigator.serviceWorker.ready.then(function (registration) {
         if (registration.active) registration.active.postMessage({ type: "reader", reader: reader });
       });
     }
   }
-  if (!reader) forgetReaders();
+  if (speaks && !reader) forgetReaders();
 
   // Signing out: the reader's copies go first (the response's Clear-Site-Data header does
   // the same where the browser honours it), then the form is sent as it was.

@@ -55,7 +55,8 @@
       var data = new FormData();
       data.append("action", button.value);
       button.disabled = true;
-      fetch(form.action, {
+      // Not `form.action`: the button named "action" shadows it.
+      fetch(form.getAttribute("action"), {
         method: "POST",
         credentials: "same-origin",
         headers: { Accept: "application/json", "X-CSRFToken": token },
