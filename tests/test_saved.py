@@ -283,3 +283,16 @@ def test_the_offline_prefetch_of_a_gated_piece_gets_the_teaser_and_spends_nothin
     assert "Paragraphe public." in response.content.decode()
     assert "Le secret des abonnés" not in response.content.decode()
     assert not MeteredRead.objects.filter(user=reader).exists()
+
+
+@pytest.mark.parametrize("cards", [1, 40])
+def test_the_state_document_costs_the_same_whatever_the_page(signed_in, reader, django_assert_max_num_queries, cards):
+    """Asked on every signed-in page with cards: the session's user (1), which of the
+    page's cards are saved (1, one IN query whatever their number) and the newest saved
+    pieces for the offline copies (1). 3 at most."""
+    articles = ArticleFactory.create_batch(cards)
+    for article in articles[::2]:
+        SavedArticle.objects.create(user=reader, article=article)
+    ids = ",".join(str(article.pk) for article in articles)
+    with django_assert_max_num_queries(3):
+        assert signed_in.get(reverse("saved:state"), {"ids": ids}).status_code == 200

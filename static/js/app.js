@@ -30,14 +30,11 @@
   }
   if (speaks && !reader) forgetReaders();
 
-  // Signing out: the reader's copies go first (the response's Clear-Site-Data header does
-  // the same where the browser honours it), then the form is sent as it was.
+  // Signing out: the reader's copies are deleted as the form leaves (the form is not held
+  // back for it), the response's Clear-Site-Data header does the same where the browser
+  // honours it, and the anonymous page the reader lands on deletes whatever is left.
   document.querySelectorAll("form[data-sign-out]").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var done = function () { form.submit(); };
-      forgetReaders().then(done, done);
-    });
+    form.addEventListener("submit", function () { forgetReaders(); });
   });
 
   // "Installer l'application": offered where the browser says it can install the site.
