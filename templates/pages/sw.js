@@ -70,7 +70,10 @@ async function keepList(reader, articles, refresh) {
           cache: "no-store",
           headers: { Purpose: "prefetch" },
         });
-        if (response.ok && !response.redirected && response.type === "basic") {
+        // Kept only if the page was rendered for this very reader (it names their key):
+        // should someone else have signed in meanwhile, their page is not kept for this one.
+        const rendered = response.ok && !response.redirected && response.type === "basic";
+        if (rendered && (await response.clone().text()).includes(`data-reader="${reader}"`)) {
           await cache.put(article.url, response);
           copy = true;
         }
