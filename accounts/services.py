@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from comments.models import Comment
+from saved.models import SavedArticle
 from subscriptions.billing import card_subscriptions_stop
 from subscriptions.models import Gift, MeteredRead, Payment, Redemption, Subscription
 
@@ -61,6 +62,14 @@ def account_export(*, user):
         "free_articles_read": [
             {"article": read.article.title, "read_at": moment(read.read_at)}
             for read in MeteredRead.objects.filter(user=user).select_related("article")
+        ],
+        "saved_articles": [
+            {
+                "article": entry.article.title,
+                "url": entry.article.get_absolute_url(),
+                "saved_at": moment(entry.saved_at),
+            }
+            for entry in SavedArticle.objects.of(user).newest_first().select_related("article")
         ],
         "comments": [
             {

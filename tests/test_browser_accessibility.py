@@ -11,6 +11,8 @@ import axe_playwright_python
 import pytest
 from django.test import Client
 
+from saved.models import SavedArticle
+
 from .factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -70,6 +72,7 @@ def pages_of(site):
         "login": "/comptes/login/",
         "sign-up": "/comptes/signup/",
         "article in English": f"/en{article.get_absolute_url()}",
+        "offline page": "/hors-ligne/",
     }
 
 
@@ -81,15 +84,19 @@ def test_anonymous_pages_pass_axe_without_csp_violations(page, site):
 
 
 def test_signed_in_pages_pass_axe_without_csp_violations(page, site):
-    camille = UserFactory(display_name="Camille")
-    CommentFactory(article=site["article"], author=camille, body="Mon avis en attente.", status="pending")
-    CommentFactory(article=site["article"], author=camille, body="Mon avis publié.")
-    sign_in(page, camille)
+    reader = UserFactory(display_name="Camille")
+    CommentFactory(article=site["article"], author=reader, body="Mon avis en attente.", status="pending")
+    CommentFactory(article=site["article"], author=reader, body="Mon avis publié.")
+    SavedArticle.objects.create(user=reader, article=site["gated"])
+    sign_in(page, reader)
     pages = {
         "article with the comment form, own comments published and pending": site["article"].get_absolute_url(),
         "gated article, meter": site["gated"].get_absolute_url(),
         "account": "/compte/",
         "my comments": "/compte/commentaires/",
+        "my list (Ma liste)": "/compte/ma-liste/",
+        "saving, the confirmation step": f"/compte/ma-liste/{site['article'].slug}/",
+        "a list with saved state marked": site["article"].section.get_absolute_url(),
         "subscription offer": "/abonnement/",
     }
     for name, path in pages.items():

@@ -173,7 +173,8 @@ def test_a_readers_own_parts_cost_one_query(client, django_assert_max_num_querie
     """What is the reader's alone (the comments they recommended, theirs awaiting
     moderation) comes in one query, whatever the number of either: with the article, the
     thread and the rest of the page in the fragment cache, a signed-in page costs the reader
-    (with their email and standing) and that one query, 2 in all."""
+    (with their email and standing), that one query and whether the piece is in their
+    "Ma liste": 3 in all."""
     article = ArticleFactory()
     reader = UserFactory()
     for comment in CommentFactory.create_batch(extras, article=article):
@@ -182,7 +183,7 @@ def test_a_readers_own_parts_cost_one_query(client, django_assert_max_num_querie
     client.force_login(reader)
     client.get("/")
     client.get(article.get_absolute_url())
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         page = client.get(article.get_absolute_url()).content.decode()
     assert page.count('aria-pressed="true"') == extras
     assert page.count('class="badge badge--pending"') == extras

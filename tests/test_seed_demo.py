@@ -67,3 +67,17 @@ def test_demo_feeds_bring_imported_pieces_with_no_network(seeded, client):
     assert "Lire l'article sur L&#x27;Écho des Alpes" in page
     assert 'href="https://echo-des-alpes.example/sciences/glaciers-vanoise"' in page
     assert all(feed.url.endswith(feed.url.rsplit("/", 1)[-1]) and "/static/demo/feeds/" in feed.url for feed in feeds)
+
+
+def test_the_demo_reader_has_a_list_to_read_later(seeded, client):
+    from django.utils.html import escape
+
+    from saved.models import SavedArticle
+
+    reader = User.objects.get(email="reader@example.com")
+    saved = SavedArticle.objects.of(reader).published()
+    assert saved.count() == 4
+    assert saved.filter(article__access=Article.Access.SUBSCRIBERS).count() == 1
+    client.force_login(reader)
+    page = client.get("/compte/ma-liste/").content.decode()
+    assert all(escape(entry.article.title) in page for entry in saved.select_related("article"))
