@@ -10,8 +10,11 @@ from pathlib import Path
 import axe_playwright_python
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from .factories import ArticleFactory, CommentFactory, UserFactory
+from newsletters import services
+
+from .factories import ArticleFactory, CommentFactory, NewsletterFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,6 +60,7 @@ def site():
     article = ArticleFactory(title="Un article ouvert")
     gated = ArticleFactory(title="Un article réservé", access="subscribers", section=article.section)
     CommentFactory(article=article, author=UserFactory(display_name="Alex"), body="Un premier avis.")
+    NewsletterFactory()  # the box under articles, the letters' page, the account's panel
     return {"article": article, "gated": gated}
 
 
@@ -69,6 +73,7 @@ def pages_of(site):
         "article (gated)": gated.get_absolute_url(),
         "login": "/comptes/login/",
         "sign-up": "/comptes/signup/",
+        "newsletters": "/lettres/?email=camille%40example.org",
         "article in English": f"/en{article.get_absolute_url()}",
     }
 
@@ -100,8 +105,11 @@ def test_the_newsroom_admin_runs_under_the_csp(page, site):
     # A superuser: the newsroom's groups come from migrations, which transactional tests flush.
     sign_in(page, UserFactory(is_staff=True, is_superuser=True))
     article = site["article"]
+    edition = services.edition_assemble(newsletter=NewsletterFactory(), day=timezone.localdate())
     for path in (
         "/admin/",
+        f"/admin/newsletters/edition/{edition.pk}/change/",
+        f"/admin/newsletters/edition/{edition.pk}/apercu/non-abonne/",
         f"/admin/articles/article/{article.pk}/change/",
         f"/admin/articles/article/{article.pk}/comparer/",
         "/admin/articles/article/",
