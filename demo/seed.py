@@ -17,6 +17,7 @@ from articles.aids import reading_aids_backfill
 from articles.models import Article, Author, ReadCount, RelatedArticle, Section, Source, Tag
 from comments.models import Comment
 from newsletters.models import Newsletter
+from newsletters.schedule import schedule_ensure
 from newsletters.services import edition_assemble, subscribers_enrol
 from subscriptions.models import AccessCode, GiftOffer, Plan, Subscription
 from subscriptions.services import access_codes_generate, format_code, subscription_grant
@@ -193,6 +194,7 @@ def _newsletters(now):
         if not morning.subscribers.filter(email=email).exists():
             subscribers_enrol(email=email, newsletters=[morning], language="fr")
     edition_assemble(newsletter=morning, day=timezone.localdate(now))
+    schedule_ensure()
     return [f"{Newsletter.objects.count()} newsletters; today's edition of {morning.name} is ready in the admin."]
 
 

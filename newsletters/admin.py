@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from . import selectors, services
 from .mailing import edition_message
+from .schedule import schedule_ensure
 from .models import Edition, EditionArticle, Newsletter, Send, Subscriber
 
 
@@ -63,6 +64,10 @@ class EditionAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("newsletter", "send")
+
+    def changelist_view(self, request, extra_context=None):
+        schedule_ensure()  # should a worker killed mid-task have dropped the letters' clock
+        return super().changelist_view(request, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_editable:
@@ -137,7 +142,9 @@ class EditionAdmin(admin.ModelAdmin):
     @admin.action(description=_("Annuler l'envoi prévu"), permissions=["change"])
     def cancel(self, request, queryset):
         done = sum(services.edition_cancel(edition=edition) for edition in queryset)
-        self.message_user(request, ngettext("%(count)d édition annulée.", "%(count)d éditions annulées.", done) % {"count": done})
+        self.message_user(
+            request, ngettext("%(count)d édition annulée.", "%(count)d éditions annulées.", done) % {"count": done}
+        )
 
 
 def email_policy(html):
@@ -169,8 +176,11 @@ class SendAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         delivered = Count("edition__deliveries", filter=Q(edition__deliveries__sent_at__isnull=False))
-        return super().get_queryset(request).select_related("edition__newsletter", "started_by").annotate(
-            delivered=delivered
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("edition__newsletter", "started_by")
+            .annotate(delivered=delivered)
         )
 
     @admin.display(description=_("remis au serveur"), ordering="delivered")

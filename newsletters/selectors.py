@@ -20,9 +20,7 @@ def newsletters_offered():
 
 def newsletters_for_account(*, user):
     """Each letter on offer, with whether this reader receives it (two queries)."""
-    receiving = set(
-        Subscriber.objects.filter(user=user).active().values_list("newsletter_id", flat=True)
-    )
+    receiving = set(Subscriber.objects.filter(user=user).active().values_list("newsletter_id", flat=True))
     return [{"newsletter": letter, "subscribed": letter.pk in receiving} for letter in newsletters_offered()]
 
 

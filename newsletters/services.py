@@ -50,7 +50,9 @@ def subscription_request(*, email, newsletters, language, requester, user=None):
     if user is not None and user.is_authenticated and address_is_verified(user=user, email=email):
         subscribers_enrol(email=email, newsletters=newsletters, language=language, user=user)
         return True
-    if not allow(f"newsletter-request:{requester}", limit=settings.NEWSREADER_NEWSLETTER_REQUESTS_PER_HOUR, seconds=3600):
+    if not allow(
+        f"newsletter-request:{requester}", limit=settings.NEWSREADER_NEWSLETTER_REQUESTS_PER_HOUR, seconds=3600
+    ):
         raise TooManyRequests
     address_key = hashlib.blake2b(email.encode(), digest_size=16).hexdigest()
     per_day = settings.NEWSREADER_NEWSLETTER_CONFIRMATIONS_PER_DAY

@@ -15,7 +15,9 @@ CONFIRMATION_DAYS = 7
 
 
 def confirmation_token(*, email, newsletter_ids, language):
-    return signing.dumps({"e": email, "n": sorted(newsletter_ids), "l": language}, salt=CONFIRMATION_SALT, compress=True)
+    return signing.dumps(
+        {"e": email, "n": sorted(newsletter_ids), "l": language}, salt=CONFIRMATION_SALT, compress=True
+    )
 
 
 def read_confirmation_token(token):

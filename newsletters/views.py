@@ -100,5 +100,7 @@ def account(request):
             if done:
                 messages.success(request, _("Vos lettres sont enregistrées."))
             else:
-                messages.info(request, _("Un e-mail vient de partir : confirmez votre adresse pour recevoir ces lettres."))
+                messages.info(
+                    request, _("Un e-mail vient de partir : confirmez votre adresse pour recevoir ces lettres.")
+                )
     return redirect(reverse("accounts:dashboard") + "#newsletters-heading")

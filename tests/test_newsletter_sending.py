@@ -4,15 +4,17 @@ the worker, in each reader's language, with a one-click way out (RFC 8058)."""
 import smtplib
 from collections import Counter
 from datetime import datetime, time
+from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from articles.services import front_page_arrange
-from newsletters import services
+from newsletters import schedule, services
 from newsletters.models import Edition, Newsletter, Send
 from newsletters.selectors import edition_articles
 from newsletters.sending import edition_deliver_batch
@@ -188,3 +190,17 @@ def test_an_edition_with_nothing_published_is_cancelled_not_sent():
     edition.refresh_from_db()
     assert edition.status == Edition.Status.CANCELLED
     assert mail.outbox == []
+
+
+def test_the_worker_keeps_the_letters_clock_with_no_cron():
+    """Each tick does the periodic step and enqueues the next one for the next moment that
+    matters (here 7:00), or in ten minutes at most (a stalled send to take up), one waiting
+    at a time."""
+    NewsletterFactory()
+    day = timezone.localdate()
+    assert schedule.next_tick(now=paris(day, 6, 55)) == paris(day, 7, 0)
+    assert schedule.next_tick(now=paris(day, 5, 0)) == paris(day, 5, 10)
+    call_command("send_newsletters", stdout=StringIO())
+    assert schedule.schedule_ensure() is False  # one waits already
+    waiting = DBTaskResult.objects.filter(task_path=schedule.newsletters_tick.module_path, status="READY")
+    assert waiting.count() == 1

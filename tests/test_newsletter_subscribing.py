@@ -130,8 +130,12 @@ def test_a_letter_chosen_at_sign_up_starts_when_the_address_is_verified(client, 
     assert "Recevoir La matinale" in signup
     client.post(
         "/comptes/signup/",
-        {"email": "nouveau@example.org", "password1": "un long mot de passe", "password2": "un long mot de passe",
-         "newsletter": "on"},
+        {
+            "email": "nouveau@example.org",
+            "password1": "un long mot de passe",
+            "password2": "un long mot de passe",
+            "newsletter": "on",
+        },
     )
     subscriber = Subscriber.objects.get(email="nouveau@example.org")
     assert subscriber.user is not None and not subscriber.is_active  # not before verification
