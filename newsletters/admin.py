@@ -13,8 +13,8 @@ from django.utils.translation import ngettext
 
 from . import selectors, services
 from .mailing import edition_message
-from .schedule import schedule_ensure
 from .models import Edition, EditionArticle, Newsletter, Send, Subscriber
+from .schedule import schedule_ensure
 
 
 @admin.register(Newsletter)

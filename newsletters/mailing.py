@@ -89,7 +89,9 @@ def edition_message(*, edition, subscriber, articles, to=None, subject_prefix=""
     }
     message = EmailMultiAlternatives(subject, text, None, [to or subscriber.address], headers=headers)
     message.attach_alternative(html, "text/html")
-    carries_gated_text = any(article.is_gated and piece.whole_text for article, piece in zip(articles, pieces))
+    carries_gated_text = any(
+        article.is_gated and piece.whole_text for article, piece in zip(articles, pieces, strict=True)
+    )
     return message, carries_gated_text
 
 

@@ -125,7 +125,10 @@ def main():
     with tempfile.TemporaryDirectory() as folder:
         for name, mailer in [
             ("memory (locmem)", {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}),
-            ("files", {"BACKEND": "django.core.mail.backends.filebased.EmailBackend", "OPTIONS": {"file_path": folder}}),
+            (
+                "files",
+                {"BACKEND": "django.core.mail.backends.filebased.EmailBackend", "OPTIONS": {"file_path": folder}},
+            ),
         ]:
             seconds, queries = send(edition, mailer=mailer, batch=options.batch)
             sent = edition.deliveries.filter(sent_at__isnull=False).count()

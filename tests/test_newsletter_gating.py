@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from newsletters import services
+
 from .factories import ArticleFactory, NewsletterFactory, SubscriptionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
