@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from articles import workflow
+from articles.admin import ready_to_publish
 from articles.models import Article, Section
 
 from . import opml, services, tasks
@@ -338,16 +339,7 @@ class DispatchAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publier"))
     def publish(self, request, queryset):
         done = 0
-        for article in queryset:
-            warnings = workflow.publication_warnings(article)
-            if warnings:
-                self.message_user(
-                    request,
-                    _("« %(title)s » n'est pas publié : %(warnings)s Publiez-le depuis sa fiche après vérification.")
-                    % {"title": article.title, "warnings": " ".join(str(w) for w in warnings)},
-                    messages.WARNING,
-                )
-                continue
+        for article in ready_to_publish(self, request, queryset):
             try:
                 workflow.article_publish(user=request.user, article=article, note=str(_("Depuis les dépêches")))
             except workflow.TransitionRefused as error:

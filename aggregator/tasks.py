@@ -14,7 +14,7 @@ from django.db.models import Min
 from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 
-from . import services
+from .import_run import feed_import
 from .models import Feed
 
 POLL_AT_LEAST = timedelta(seconds=30)
@@ -26,7 +26,7 @@ def fetch_feed(feed_id, force=False):
     feed = Feed.objects.select_related("source", "section").filter(pk=feed_id).first()
     if feed is None:
         return None
-    result = services.feed_import(feed=feed, force=force)
+    result = feed_import(feed=feed, force=force)
     if result is None:
         return None
     return {"status": result.status, "error": result.error, "report": str(result.report) if result.report else ""}

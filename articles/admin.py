@@ -131,6 +131,24 @@ class WorkflowStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+def ready_to_publish(model_admin, request, articles):
+    """The articles a bulk "Publier" may publish: those an editor should look at first
+    (`workflow.publication_warnings`) are left out, each with a message saying why."""
+    ready = []
+    for article in articles:
+        warnings = workflow.publication_warnings(article)
+        if warnings:
+            model_admin.message_user(
+                request,
+                _("« %(title)s » n'est pas publié : %(warnings)s Publiez-le depuis sa fiche après vérification.")
+                % {"title": article.title, "warnings": " ".join(str(w) for w in warnings)},
+                messages.WARNING,
+            )
+        else:
+            ready.append(article)
+    return ready
+
+
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
     """The newsroom's desk. The status moves only through the workflow's named steps."""
@@ -273,19 +291,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Publier (ou programmer à leur date)"))
     def publish(self, request, queryset):
-        ready = []
-        for article in queryset:
-            warnings = workflow.publication_warnings(article)
-            if warnings:
-                self.message_user(
-                    request,
-                    _("« %(title)s » n'est pas publié : %(warnings)s Publiez-le depuis sa fiche après vérification.")
-                    % {"title": article.title, "warnings": " ".join(str(w) for w in warnings)},
-                    messages.WARNING,
-                )
-            else:
-                ready.append(article)
-        self._run(request, "publish", ready)
+        self._run(request, "publish", ready_to_publish(self, request, queryset))
 
     @admin.action(description=_("Dépublier"))
     def unpublish(self, request, queryset):

@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.html import escape
 from PIL import Image
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -173,6 +174,21 @@ def test_publishing_with_gaps_asks_for_confirmation(client, editor):
     client.post(f"/admin/articles/article/{article.pk}/publier/")
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
+
+
+def test_bulk_publish_leaves_out_pieces_to_look_at_first(client, editor):
+    """The list's "Publier" action publishes what is ready and says which piece it left
+    out and why, instead of publishing an article with no standfirst unseen."""
+    ready = ArticleFactory(status=Article.Status.REVIEW)
+    unready = ArticleFactory(status=Article.Status.REVIEW, standfirst="")
+    client.force_login(editor)
+    response = client.post(
+        "/admin/articles/article/", {"action": "publish", "_selected_action": [ready.pk, unready.pk]}, follow=True
+    )
+    assertContains(response, f"« {escape(unready.title)} » n&#x27;est pas publié : Il n&#x27;y a pas de chapô.")
+    ready.refresh_from_db()
+    unready.refresh_from_db()
+    assert (ready.status, unready.status) == (Article.Status.PUBLISHED, Article.Status.REVIEW)
 
 
 def test_editor_unpublishes_and_returns_to_draft(client, editor):
