@@ -64,10 +64,10 @@ def unsubscribe_url(subscriber):
     return settings.NEWSREADER_SITE_URL + reverse("newsletters:unsubscribe", args=[unsubscribe_token(subscriber)])
 
 
-def edition_message(*, edition, subscriber, articles, to=None, subject_prefix=""):
+def edition_message(*, edition, subscriber, articles, subject_prefix=""):
     """The letter for one subscriber: plain text and HTML, in their language."""
     user = subscriber.user if subscriber.user_id else None
-    with translation.override(subscriber.language):
+    with translation.override(subscriber.mail_language):
         pieces = pieces_for(articles=articles, user=user)
         unsubscribe = unsubscribe_url(subscriber)
         context = {
@@ -87,7 +87,7 @@ def edition_message(*, edition, subscriber, articles, to=None, subject_prefix=""
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "List-Id": f"<{edition.newsletter.slug}.newsletters.{urlsplit(settings.NEWSREADER_SITE_URL).hostname}>",
     }
-    message = EmailMultiAlternatives(subject, text, None, [to or subscriber.address], headers=headers)
+    message = EmailMultiAlternatives(subject, text, None, [subscriber.address], headers=headers)
     message.attach_alternative(html, "text/html")
     carries_gated_text = any(
         article.is_gated and piece.whole_text for article, piece in zip(articles, pieces, strict=True)

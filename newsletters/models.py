@@ -177,6 +177,11 @@ class Subscriber(models.Model):
         """Where the letter goes: the account's current address, if there is an account."""
         return self.user.email if self.user_id else self.email
 
+    @property
+    def mail_language(self):
+        """The account's language as the reader last chose it, else the one they asked in."""
+        return self.user.language if self.user_id else self.language
+
 
 class Send(models.Model):
     """The record of one edition's sending: what, to how many, when. Written only by the

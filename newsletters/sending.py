@@ -19,9 +19,14 @@ from .selectors import edition_articles
 
 
 def recipients_waiting(edition):
-    """Active subscribers of the edition's letter with no delivery row yet, oldest first."""
+    """The edition's readers (active subscribers of its letter, confirmed before the send
+    started: the send's record counts them) with no delivery row yet."""
     claimed = Delivery.objects.filter(edition=edition).values("subscriber_id")
-    return Subscriber.objects.filter(newsletter_id=edition.newsletter_id).active().exclude(pk__in=claimed)
+    return (
+        Subscriber.objects.filter(newsletter_id=edition.newsletter_id, confirmed_at__lte=edition.send.started_at)
+        .active()
+        .exclude(pk__in=claimed)
+    )
 
 
 def delivery_claim(*, edition, subscriber, now):
@@ -37,7 +42,7 @@ def delivery_claim(*, edition, subscriber, now):
 def edition_deliver_batch(*, edition_id, size):
     """Mail the next `size` readers of an edition being sent; returns how many still wait.
     The edition is marked sent (and its send finished) when none does."""
-    edition = Edition.objects.select_related("newsletter").filter(pk=edition_id).first()
+    edition = Edition.objects.select_related("newsletter", "send").filter(pk=edition_id).first()
     if edition is None or edition.status != Edition.Status.SENDING:
         return 0
     articles = edition_articles(edition=edition)

@@ -88,6 +88,7 @@ def build(recipients):
 def send(edition, *, mailer, batch):
     from django.db import connection
     from django.test.utils import override_settings
+    from django.utils import timezone
 
     from newsletters.models import Delivery, Edition, Send
     from newsletters.sending import edition_deliver_batch
@@ -95,9 +96,8 @@ def send(edition, *, mailer, batch):
     Delivery.objects.filter(edition=edition).delete()
     Send.objects.filter(edition=edition).delete()
     Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.SENDING)
-    Send.objects.create(
-        edition=edition, recipients=0, started_at=edition.send_at, progress_at=edition.send_at
-    )  # as `edition_send()` leaves it
+    now = timezone.now()
+    Send.objects.create(edition=edition, recipients=0, started_at=now, progress_at=now)  # as `edition_send()` does
     queries = []
 
     def count(execute, sql, params, many, context):

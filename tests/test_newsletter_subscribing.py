@@ -144,3 +144,30 @@ def test_a_letter_chosen_at_sign_up_starts_when_the_address_is_verified(client, 
     assert EmailAddress.objects.get(email="nouveau@example.org").verified
     subscriber.refresh_from_db()
     assert subscriber.is_active
+
+
+def test_my_letters_are_in_my_data_and_leave_with_my_account(client, letters):
+    reader = UserFactory()
+    SubscriberFactory(newsletter=letters["morning"], user=reader)
+    client.force_login(reader)
+    data = client.get("/compte/mes-donnees.json").json()
+    assert [entry["newsletter"] for entry in data["newsletters"]] == ["La matinale"]
+    from accounts.services import account_delete
+
+    account_delete(user=reader)
+    assert not Subscriber.objects.exists()
+
+
+def test_a_reader_receives_the_letter_in_the_language_their_account_now_has(letters):
+    from django.utils import timezone
+
+    from newsletters.mailing import edition_message
+    from newsletters.services import edition_assemble
+
+    reader = UserFactory(language="fr")
+    subscriber = SubscriberFactory(newsletter=letters["morning"], user=reader, language="fr")
+    reader.language = "en"
+    reader.save(update_fields=["language"])
+    edition = edition_assemble(newsletter=letters["morning"], day=timezone.localdate())
+    message, _ = edition_message(edition=edition, subscriber=subscriber, articles=list(edition.articles.all()))
+    assert "Unsubscribe" in message.alternatives[0].content
