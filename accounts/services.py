@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from comments.models import Comment
 from newsletters.models import Subscriber
+from saved.models import SavedArticle
 from subscriptions.billing import card_subscriptions_stop
 from subscriptions.models import Gift, MeteredRead, Payment, Redemption, Subscription
 
@@ -71,6 +72,14 @@ def account_export(*, user):
                 "unsubscribed_at": moment(subscriber.unsubscribed_at),
             }
             for subscriber in Subscriber.objects.filter(user=user).select_related("newsletter")
+        ],
+        "saved_articles": [
+            {
+                "article": entry.article.title,
+                "url": entry.article.get_absolute_url(),
+                "saved_at": moment(entry.saved_at),
+            }
+            for entry in SavedArticle.objects.of(user).newest_first().select_related("article")
         ],
         "comments": [
             {

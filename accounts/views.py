@@ -1,5 +1,6 @@
 import json
 
+from allauth.account.views import LogoutView
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -13,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from newsletters.selectors import newsletters_for_account
+from saved.models import SavedArticle
 from subscriptions.access import free_articles_left
 from subscriptions.selectors import billing_for, current_subscription, private_feed_address
 from subscriptions.services import private_feed_renew, private_feed_revoke
@@ -33,6 +35,7 @@ def dashboard(request, profile_form=None):
         "mfa_enabled": Authenticator.objects.filter(user=request.user).exists(),
         "private_feed_url": _private_feed_url(request),
         "newsletters": newsletters_for_account(user=request.user),
+        "saved_count": SavedArticle.objects.of(request.user).published().count(),
     }
     return render(request, "accounts/dashboard.html", context)
 
@@ -87,3 +90,17 @@ def delete(request):
         messages.success(request, _("Votre compte est supprimé. Merci de nous avoir lus."))
         return redirect("articles:home")
     return render(request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200)
+
+
+_allauth_logout = LogoutView.as_view()
+
+
+def sign_out(request):
+    """allauth's sign-out, and the browser told to forget what it kept for this reader: the
+    offline copies of "Ma liste" (the service worker's caches), its storage and its HTTP
+    cache, so that nothing of theirs is left for the next person on a shared device. The
+    page's script deletes the reader's caches too, for browsers that ignore the header."""
+    response = _allauth_logout(request)
+    if request.method == "POST":
+        response["Clear-Site-Data"] = '"cache", "storage"'
+    return response

@@ -19,6 +19,8 @@ from comments.models import Comment
 from newsletters.models import Newsletter
 from newsletters.schedule import schedule_ensure
 from newsletters.services import edition_assemble, subscribers_enrol
+from saved.models import SavedArticle
+from saved.services import article_save
 from subscriptions.models import AccessCode, GiftOffer, Plan, Subscription
 from subscriptions.services import access_codes_generate, format_code, subscription_grant
 
@@ -60,6 +62,7 @@ def seed_demo(*, password=None, now=None):
         report += _accounts(password)
         report += _subscriptions()
         _comments()
+        _saved()
         _reads(now)
         report += _newsletters(now)
         _computed, requested = reading_aids_backfill()
@@ -212,6 +215,21 @@ def _reads(now):
                 ReadCount(article=article, hour=hour - timedelta(hours=back), count=rng.randint(5, 60) * (20 - rank))
             )
     ReadCount.objects.bulk_create(rows)
+
+
+def _saved():
+    """The demo reader's "Ma liste": four pieces to read later, one of them for subscribers
+    (she keeps its teaser offline, as the site served it to her)."""
+    reader = get_user_model().objects.get(email="reader@example.com")
+    if SavedArticle.objects.of(reader).exists():
+        return
+    published = Article.objects.published().newest_first()
+    picks = [
+        *published.filter(access=Article.Access.PUBLIC)[2:5],
+        *published.filter(access=Article.Access.SUBSCRIBERS)[:1],
+    ]
+    for article in picks:
+        article_save(user=reader, article=article)
 
 
 def _comments():

@@ -4,12 +4,18 @@ from django.utils.translation import get_language
 
 from articles.navigation import navigation_sections
 from infrastructure import scopes
+from saved.selectors import offline_cache_key
 
 from .selectors import footer_links
 
 
 def _site_generation(request):
     return scopes.token(scopes.request_generations(request, scopes.SITE))
+
+
+def _offline_reader(request):
+    user = getattr(request, "user", None)  # none on a request refused before authentication
+    return offline_cache_key(user=user) if user is not None and user.is_authenticated else ""
 
 
 def navigation(request):
@@ -21,6 +27,8 @@ def navigation(request):
         ),
         # The key under which reader-independent fragments (the footer) are cached.
         "site_generation": SimpleLazyObject(lambda: _site_generation(request)),
-        "app_store_url": settings.NEWSREADER_APP_STORE_URL,
-        "play_store_url": settings.NEWSREADER_PLAY_STORE_URL,
+        "app_theme_color": settings.NEWSREADER_APP_THEME_COLOR,
+        # Signed-in pages name the reader's offline cache (an opaque key, see
+        # `saved.selectors.offline_cache_key`); anonymous pages, cached whole, name none.
+        "offline_reader": SimpleLazyObject(lambda: _offline_reader(request)),
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, search, views
+from . import app, feeds, search, views
 
 # URL names say what readers address (articles, sections…), not which app composes the page.
 app_name = "articles"
@@ -17,6 +17,7 @@ urlpatterns = [
     path("sujets/<slug:slug>/", views.tag_detail, name="tag"),
     path("auteurs/<slug:slug>/", views.author_detail, name="author"),
     path("infos/<slug:slug>/", views.info_page, name="info_page"),
+    path("hors-ligne/", app.offline, name="offline"),
     path("recherche/", search.search, name="search"),
     path("flux/", feeds.feed_list, name="feeds"),
     path("flux/prive/<str:token>/", feeds.private_feed, name="private_feed"),

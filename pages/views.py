@@ -28,6 +28,7 @@ from infrastructure.ranges import ranged_file_response
 from infrastructure.readcounts import counts_as
 from infrastructure.scopes import depends_on
 from newsletters.selectors import newsletter_box
+from saved.selectors import is_saved
 from subscriptions.access import FULL, reading_for
 
 from .models import InfoPage
@@ -75,6 +76,7 @@ def article_detail(request, slug, comment_form=None, status=200):
     context = {
         "article": article,
         "reading": reading,
+        "saved": is_saved(user=request.user, article=article),
         "body": lambda: selectors.article_body(article=article, full=reading.full),
         "aids": lambda: selectors.reading_aids(article=article, full=reading.full),
         "related": lambda: selectors.related_articles(article=article),

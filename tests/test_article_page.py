@@ -35,7 +35,7 @@ def test_article_page_shows_the_seed_anatomy_in_order(client):
         "Commentaires",
         "Aucun commentaire pour le moment...",
         "Articles connexes",
-        "TÉLÉCHARGER L'APPLICATION",
+        "INSTALLER L'APPLICATION",
     ]
     positions = [html.index(marker) for marker in anatomy]
     assert positions == sorted(positions)

@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from newsletters import services
+from saved.models import SavedArticle
 
 from .factories import ArticleFactory, CommentFactory, NewsletterFactory, UserFactory
 
@@ -75,6 +76,7 @@ def pages_of(site):
         "sign-up": "/comptes/signup/",
         "newsletters": "/lettres/?email=camille%40example.org",
         "article in English": f"/en{article.get_absolute_url()}",
+        "offline page": "/hors-ligne/",
     }
 
 
@@ -86,12 +88,17 @@ def test_anonymous_pages_pass_axe_without_csp_violations(page, site):
 
 
 def test_signed_in_pages_pass_axe_without_csp_violations(page, site):
-    sign_in(page, UserFactory(display_name="Camille"))
+    reader = UserFactory(display_name="Camille")
+    SavedArticle.objects.create(user=reader, article=site["gated"])
+    sign_in(page, reader)
     pages = {
         "article with the comment form": site["article"].get_absolute_url(),
         "gated article, meter": site["gated"].get_absolute_url(),
         "account": "/compte/",
         "my comments": "/compte/commentaires/",
+        "my list (Ma liste)": "/compte/ma-liste/",
+        "saving, the confirmation step": f"/compte/ma-liste/{site['article'].slug}/",
+        "a list with saved state marked": site["article"].section.get_absolute_url(),
         "subscription offer": "/abonnement/",
     }
     for name, path in pages.items():

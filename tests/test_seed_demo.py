@@ -80,3 +80,17 @@ def test_demo_has_la_matinale_and_a_letter_per_section_with_an_edition_to_previe
     morning = Newsletter.objects.get(slug="la-matinale")
     assert {s.email for s in morning.subscribers.active()} >= {"reader@example.com", "sans-compte@example.com"}
     assert Edition.objects.get(newsletter=morning).articles.count() == morning.article_count
+
+
+def test_the_demo_reader_has_a_list_to_read_later(seeded, client):
+    from django.utils.html import escape
+
+    from saved.models import SavedArticle
+
+    reader = User.objects.get(email="reader@example.com")
+    saved = SavedArticle.objects.of(reader).published()
+    assert saved.count() == 4
+    assert saved.filter(article__access=Article.Access.SUBSCRIBERS).count() == 1
+    client.force_login(reader)
+    page = client.get("/compte/ma-liste/").content.decode()
+    assert all(escape(entry.article.title) in page for entry in saved.select_related("article"))

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "pages",
     "demo",
     "comments",
+    "saved",
     "subscriptions",
     "aggregator",
     "newsletters",
@@ -340,8 +341,11 @@ NEWSREADER_MOST_READ_SECONDS = 300
 # How many proxies in front of the site append to X-Forwarded-For (0: use the connection's address).
 NEWSREADER_TRUSTED_PROXIES = env_int("NEWSREADER_TRUSTED_PROXIES", 0)
 
-NEWSREADER_APP_STORE_URL = env_str("NEWSREADER_APP_STORE_URL", "https://apps.apple.com/fr/")
-NEWSREADER_PLAY_STORE_URL = env_str("NEWSREADER_PLAY_STORE_URL", "https://play.google.com/store/apps")
+# "Ma liste": how many articles one reader may keep (a list to read later, not an archive).
+NEWSREADER_SAVED_MAX = 1000
+# The installable app's colours (the manifest and the browser's toolbar).
+NEWSREADER_APP_THEME_COLOR = "#9b1c1c"
+NEWSREADER_APP_BACKGROUND_COLOR = "#ffffff"
 
 LOGGING = {
     "version": 1,

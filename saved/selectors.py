@@ -1,0 +1,46 @@
+"""Reads of "Ma liste"."""
+
+from django.utils.crypto import salted_hmac
+
+from articles.selectors import paginate
+
+from .models import SavedArticle
+
+# How many of the newest saved pieces a reader's device keeps for reading offline.
+OFFLINE_ARTICLES = 50
+
+
+def saved_page(*, user, page_number):
+    """One page of the reader's list, newest first, with what an entry shows (its article,
+    source and section) in the page's one query."""
+    entries = (
+        SavedArticle.objects.of(user).published().select_related("article__source", "article__section").newest_first()
+    )
+    return paginate(queryset=entries, page_number=page_number)
+
+
+def is_saved(*, user, article):
+    return user.is_authenticated and SavedArticle.objects.of(user).filter(article=article).exists()
+
+
+def saved_among(*, user, article_ids):
+    """Which of these articles (a page's cards) the reader has saved."""
+    return set(SavedArticle.objects.of(user).filter(article_id__in=article_ids).values_list("article_id", flat=True))
+
+
+def offline_articles(*, user):
+    """The newest saved pieces a device keeps for offline reading: address and title only."""
+    entries = (
+        SavedArticle.objects.of(user)
+        .published()
+        .newest_first()
+        .values_list("article__slug", "article__title")[:OFFLINE_ARTICLES]
+    )
+    return list(entries)
+
+
+def offline_cache_key(*, user):
+    """The opaque name of the reader's offline cache on their devices: stable for the
+    account, meaningless to anyone else (never the e-mail), and not guessable without the
+    site's secret key."""
+    return salted_hmac("newsreader.saved.offline-cache", str(user.pk), algorithm="sha256").hexdigest()[:32]
