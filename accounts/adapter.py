@@ -7,6 +7,8 @@ from django.contrib.sites.models import Site
 from django.urls import reverse
 from django.utils.translation import get_language
 
+from newsletters.services import account_email_verified
+
 
 @dataclass(frozen=True)
 class PublicSite:
@@ -31,6 +33,13 @@ class AccountAdapter(DefaultAccountAdapter):
             user.language = language
             user.save(update_fields=["language"])
         return super().login(request, user)
+
+    def confirm_email(self, request, email_address):
+        """A verified address is the opt-in for the letters asked for at sign-up."""
+        confirmed = super().confirm_email(request, email_address)
+        if confirmed:
+            account_email_verified(user=email_address.user, email=email_address.email)
+        return confirmed
 
     def send_mail(self, template_prefix, email, context):
         """Every account e-mail names the public address and links to it, whatever host

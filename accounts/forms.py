@@ -5,6 +5,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from newsletters.selectors import morning_newsletter
+from newsletters.services import signup_newsletters_request
+
 from .models import User
 
 
@@ -17,10 +20,20 @@ class SignupForm(AllauthSignupForm):
     that path too, as allauth's login does for an unknown address.
     """
 
+    newsletter = forms.BooleanField(label=_("Recevoir La matinale, notre lettre de 7 h"), required=False)
+
     def try_save(self, request):
         if self.account_already_exists:
             get_user_model()().set_password(self.cleaned_data.get("password1"))
         return super().try_save(request)
+
+    def save(self, request):
+        """The letter asked for starts once the address is verified (the opt-in)."""
+        user = super().save(request)
+        morning = morning_newsletter() if self.cleaned_data.get("newsletter") else None
+        if morning:
+            signup_newsletters_request(user=user, newsletters=[morning])
+        return user
 
 
 class UserCreationAdminForm(AdminUserCreationForm):

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from comments.models import Comment
+from newsletters.models import Subscriber
 from saved.models import SavedArticle
 from subscriptions.billing import card_subscriptions_stop
 from subscriptions.models import Gift, MeteredRead, Payment, Redemption, Subscription
@@ -62,6 +63,15 @@ def account_export(*, user):
         "free_articles_read": [
             {"article": read.article.title, "read_at": moment(read.read_at)}
             for read in MeteredRead.objects.filter(user=user).select_related("article")
+        ],
+        "newsletters": [
+            {
+                "newsletter": subscriber.newsletter.name,
+                "email": subscriber.email,
+                "confirmed_at": moment(subscriber.confirmed_at),
+                "unsubscribed_at": moment(subscriber.unsubscribed_at),
+            }
+            for subscriber in Subscriber.objects.filter(user=user).select_related("newsletter")
         ],
         "saved_articles": [
             {

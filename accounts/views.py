@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from newsletters.selectors import newsletters_for_account
 from saved.models import SavedArticle
 from subscriptions.access import free_articles_left
 from subscriptions.selectors import billing_for, current_subscription, private_feed_address
@@ -33,6 +34,7 @@ def dashboard(request, profile_form=None):
         "free_left": free_articles_left(user=request.user),
         "mfa_enabled": Authenticator.objects.filter(user=request.user).exists(),
         "private_feed_url": _private_feed_url(request),
+        "newsletters": newsletters_for_account(user=request.user),
         "saved_count": SavedArticle.objects.of(request.user).published().count(),
     }
     return render(request, "accounts/dashboard.html", context)

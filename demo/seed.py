@@ -2,7 +2,7 @@
 
 import random
 import secrets
-from datetime import timedelta
+from datetime import time, timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -16,6 +16,9 @@ from django.utils.text import slugify
 from articles.aids import reading_aids_backfill
 from articles.models import Article, Author, ReadCount, RelatedArticle, Section, Source, Tag
 from comments.models import Comment
+from newsletters.models import Newsletter
+from newsletters.schedule import schedule_ensure
+from newsletters.services import edition_assemble, subscribers_enrol
 from saved.models import SavedArticle
 from saved.services import article_save
 from subscriptions.models import AccessCode, GiftOffer, Plan, Subscription
@@ -61,6 +64,7 @@ def seed_demo(*, password=None, now=None):
         _comments()
         _saved()
         _reads(now)
+        report += _newsletters(now)
         _computed, requested = reading_aids_backfill()
     if requested:
         report.append(f"Audio of {requested} article(s) requested: the background worker reads them aloud.")
@@ -162,6 +166,39 @@ def _subscriptions():
     if not codes:
         codes = [code.code for code in access_codes_generate(count=3, plan=monthly, batch="démo")]
     return [f"Demo access codes (one month each): {', '.join(format_code(code) for code in codes)}"]
+
+
+# Each section's letter: the busy ones every evening, the others on Saturday morning.
+DAILY_LETTERS = {"Politique", "Économie", "International"}
+
+
+def _newsletters(now):
+    """La matinale (from the migrations) and a letter per section; the demo reader and
+    subscriber receive La matinale, as does an address without an account; today's
+    edition is put together, to preview in the admin ("Éditions")."""
+    for section in Section.objects.all():
+        daily = section.name in DAILY_LETTERS
+        Newsletter.objects.get_or_create(
+            section=section,
+            defaults={
+                "name": f"La lettre {section.name}",
+                "slug": f"lettre-{section.slug}",
+                "description": f"Le meilleur de la rubrique {section.name}.",
+                "frequency": Newsletter.Frequency.DAILY if daily else Newsletter.Frequency.WEEKLY,
+                "weekday": None if daily else Newsletter.Weekday.SATURDAY,
+                "send_time": time(18, 0) if daily else time(9, 0),
+                "position": 10 + section.position,
+            },
+        )
+    morning = Newsletter.objects.filter(section__isnull=True).first()
+    if morning is None:
+        return []
+    for email in ["reader@example.com", "subscriber@example.com", "sans-compte@example.com"]:
+        if not morning.subscribers.filter(email=email).exists():
+            subscribers_enrol(email=email, newsletters=[morning], language="fr")
+    edition_assemble(newsletter=morning, day=timezone.localdate(now))
+    schedule_ensure()
+    return [f"{Newsletter.objects.count()} newsletters; today's edition of {morning.name} is ready in the admin."]
 
 
 def _reads(now):

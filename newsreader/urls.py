@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("compte/", include("accounts.urls")),
     path("commentaires/", include("comments.urls")),
     path("abonnement/", include("subscriptions.urls")),
+    path("lettres/", include("newsletters.urls")),
     path("", include("pages.urls")),
     prefix_default_language=False,
 )

@@ -27,6 +27,7 @@ from infrastructure.page_cache import remember
 from infrastructure.ranges import ranged_file_response
 from infrastructure.readcounts import counts_as
 from infrastructure.scopes import depends_on
+from newsletters.selectors import newsletter_box
 from saved.selectors import is_saved
 from subscriptions.access import FULL, reading_for
 
@@ -79,6 +80,7 @@ def article_detail(request, slug, comment_form=None, status=200):
         "body": lambda: selectors.article_body(article=article, full=reading.full),
         "aids": lambda: selectors.reading_aids(article=article, full=reading.full),
         "related": lambda: selectors.related_articles(article=article),
+        "newsletter_box": lambda: newsletter_box(section_id=article.section_id),
         **most_read_context(request),
         "discussion": discussion(
             user=request.user,

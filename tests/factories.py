@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 import factory
@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from articles.models import Article, Author, ReadCount, RelatedArticle, Section, Source, Tag
 from comments.models import Comment
+from newsletters.models import Newsletter, Subscriber
 from subscriptions.models import AccessCode, MeteredRead, Plan, Subscription
 
 
@@ -163,6 +164,30 @@ class AccessCodeFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"CODE{n:08d}")
     days = 30
+
+
+class NewsletterFactory(factory.django.DjangoModelFactory):
+    """La matinale by default (no section, daily at 7:00, Paris time)."""
+
+    class Meta:
+        model = Newsletter
+        django_get_or_create = ["slug"]
+
+    name = "La matinale"
+    slug = "la-matinale"
+    send_time = time(7, 0)
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """A confirmed address receiving a letter; give `user` for a reader with an account."""
+
+    class Meta:
+        model = Subscriber
+
+    newsletter = factory.SubFactory(NewsletterFactory)
+    user = None
+    email = factory.LazyAttributeSequence(lambda s, n: s.user.email if s.user else f"adresse{n}@example.net")
+    confirmed_at = factory.LazyFunction(timezone.now)
 
 
 def moderation_rules(**changes):

@@ -10,10 +10,12 @@ from pathlib import Path
 import axe_playwright_python
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from newsletters import services
 from saved.models import SavedArticle
 
-from .factories import ArticleFactory, CommentFactory, UserFactory
+from .factories import ArticleFactory, CommentFactory, NewsletterFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,6 +61,7 @@ def site():
     article = ArticleFactory(title="Un article ouvert")
     gated = ArticleFactory(title="Un article réservé", access="subscribers", section=article.section)
     CommentFactory(article=article, author=UserFactory(display_name="Alex"), body="Un premier avis.")
+    NewsletterFactory()  # the box under articles, the letters' page, the account's panel
     return {"article": article, "gated": gated}
 
 
@@ -71,6 +74,7 @@ def pages_of(site):
         "article (gated)": gated.get_absolute_url(),
         "login": "/comptes/login/",
         "sign-up": "/comptes/signup/",
+        "newsletters": "/lettres/?email=camille%40example.org",
         "article in English": f"/en{article.get_absolute_url()}",
         "offline page": "/hors-ligne/",
     }
@@ -110,8 +114,11 @@ def test_the_newsroom_admin_runs_under_the_csp(page, site):
     # A superuser: the newsroom's groups come from migrations, which transactional tests flush.
     sign_in(page, UserFactory(is_staff=True, is_superuser=True))
     article = site["article"]
+    edition = services.edition_assemble(newsletter=NewsletterFactory(), day=timezone.localdate())
     for path in (
         "/admin/",
+        f"/admin/newsletters/edition/{edition.pk}/change/",
+        f"/admin/newsletters/edition/{edition.pk}/apercu/non-abonne/",
         f"/admin/articles/article/{article.pk}/change/",
         f"/admin/articles/article/{article.pk}/comparer/",
         "/admin/articles/article/",

@@ -262,8 +262,9 @@ def test_a_renewal_invoice_is_listed_once_even_if_sent_twice(client, stripe_stan
 @pytest.mark.parametrize("payments", [1, 10])
 def test_my_account_queries_do_not_grow_with_payments_and_gifts(client, django_assert_max_num_queries, payments):
     """ "Mon compte" reads the card subscription, the last five payments (with their plan or
-    gift) and the unredeemed gifts in one query each, whatever the history: 11 at most with
-    the session, user, subscription, meter, two-factor and "Ma liste" count queries."""
+    gift) and the unredeemed gifts in one query each, whatever the history: with
+    the session, user, subscription, meter, two-factor and "Ma liste" count queries, and
+    the newsletters with whether I receive each (one query): 12."""
     from .test_gifts import paid_gift
 
     reader = UserFactory()
@@ -274,7 +275,7 @@ def test_my_account_queries_do_not_grow_with_payments_and_gifts(client, django_a
         )
         paid_gift(buyer=reader)
     client.force_login(reader)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         assert client.get("/compte/").status_code == 200
 
 

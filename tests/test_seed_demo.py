@@ -1,9 +1,11 @@
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import User
 from articles.models import Article, Author, Section, Source, Tag
+from newsletters.models import Edition, Subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +16,9 @@ def seeded(django_db_setup, django_db_blocker):
         call_command("seed_demo", "--password", "demo-password-1")
     yield
     with django_db_blocker.unblock():
-        for model in (Article, Section, Source, Tag, Author, User):
+        # What the seeder committed outside any test's transaction, the worker's queue
+        # included (a waiting tick of the letters would run in the next test's worker).
+        for model in (Edition, Subscriber, DBTaskResult, Article, Section, Source, Tag, Author, User):
             model.objects.all().delete()
 
 
@@ -67,6 +71,15 @@ def test_demo_feeds_bring_imported_pieces_with_no_network(seeded, client):
     assert "Lire l'article sur L&#x27;Écho des Alpes" in page
     assert 'href="https://echo-des-alpes.example/sciences/glaciers-vanoise"' in page
     assert all(feed.url.endswith(feed.url.rsplit("/", 1)[-1]) and "/static/demo/feeds/" in feed.url for feed in feeds)
+
+
+def test_demo_has_la_matinale_and_a_letter_per_section_with_an_edition_to_preview(seeded):
+    from newsletters.models import Newsletter
+
+    assert Newsletter.objects.filter(section__isnull=False).count() == Section.objects.count()
+    morning = Newsletter.objects.get(slug="la-matinale")
+    assert {s.email for s in morning.subscribers.active()} >= {"reader@example.com", "sans-compte@example.com"}
+    assert Edition.objects.get(newsletter=morning).articles.count() == morning.article_count
 
 
 def test_the_demo_reader_has_a_list_to_read_later(seeded, client):

@@ -6,9 +6,11 @@ DATABASE_URL, DATABASE_REPLICA_URL, REDIS_URL, EMAIL_URL, DEFAULT_FROM_EMAIL, DJ
 NEWSREADER_ADS_EVERY, NEWSREADER_PAGE_CACHE_SECONDS, STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY,
 STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE, NEWSREADER_PAYMENT_GRACE_DAYS, DJANGO_AUDIO_ROOT,
 NEWSREADER_ESPEAK, NEWSREADER_LAME, NEWSREADER_READS_WINDOW_SECONDS, NEWSREADER_TRUSTED_PROXIES,
-NEWSREADER_IMPORT_ALLOW_PRIVATE_ADDRESSES, and the NEWSREADER_* replica, edge and stale settings below.
+NEWSREADER_IMPORT_ALLOW_PRIVATE_ADDRESSES, NEWSREADER_NEWSLETTER_UNSUBSCRIBE_EMAIL,
+NEWSREADER_NEWSLETTER_BATCH_SIZE, and the NEWSREADER_* replica, edge and stale settings below.
 """
 
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
     "saved",
     "subscriptions",
     "aggregator",
+    "newsletters",
     "django_tasks_db",
     "simple_history",
 ]
@@ -260,6 +263,17 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The site's public address, for links in e-mails sent by the background worker.
 NEWSREADER_SITE_URL = env_str("NEWSREADER_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Newsletters: where the "mailto:" of List-Unsubscribe points (a mailbox someone reads or a
+# robot handles), and how the worker sends (mails per task, a pause between tasks to stay
+# under a provider's rate). Strangers may ask for a confirmation mail this often.
+NEWSREADER_NEWSLETTER_UNSUBSCRIBE_EMAIL = env_str(
+    "NEWSREADER_NEWSLETTER_UNSUBSCRIBE_EMAIL", parseaddr(DEFAULT_FROM_EMAIL)[1]
+)
+NEWSREADER_NEWSLETTER_BATCH_SIZE = env_int("NEWSREADER_NEWSLETTER_BATCH_SIZE", 200)
+NEWSREADER_NEWSLETTER_EXCERPT_WORDS = 160  # what a reader entitled to a piece gets of it
+NEWSREADER_NEWSLETTER_REQUESTS_PER_HOUR = 10  # per address of the requester
+NEWSREADER_NEWSLETTER_CONFIRMATIONS_PER_DAY = 3  # per e-mail address asked for
 
 ADMIN_PATH = env_str("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
 # Staff must have set up two-factor authentication to enter the admin (on in production).
