@@ -90,8 +90,8 @@ class Comment(models.Model):
 
     @cached_property
     def action_urls(self):
-        """The addresses of the actions under this comment. Reversed once for a cached
-        thread (see `selectors.comment_thread`), not per comment and per request."""
+        """The addresses of the actions under this comment, reversed once for the several
+        variants of its controls in a cached thread (see `rendering`)."""
         return {action: reverse(f"comments:{action}", args=[self.pk]) for action in COMMENT_ACTIONS}
 
     @property

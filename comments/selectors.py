@@ -5,13 +5,14 @@ from collections import defaultdict
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 from django.utils.translation import get_language
 
 from infrastructure.page_cache import remember
 
-from . import rules
+from . import rendering, rules
 from .forms import DEFAULT_SORT, SORTS, CommentForm
 from .models import Comment, ModerationSettings, Recommendation
 
@@ -41,33 +42,76 @@ def page_number(value):
     return number
 
 
-def comment_thread(*, article, sort=DEFAULT_SORT, page=1):
-    """One page of top-level comments (featured first), each with its replies: two queries."""
+# Replies shown under each thread of a page; the others are one link away ("Afficher les
+# N autres réponses", the thread alone), so that a thread of 500 replies costs a page what
+# a thread of five does.
+REPLIES_SHOWN = 5
+# Comment ids fit the database's integers: past this, `?fil=` names no thread (and is a 404).
+MAX_COMMENT_ID = 2**31 - 1
+
+
+def thread_number(value):
+    """The top-level comment named by `?fil=`, alone with all its replies; None for the page
+    of threads; anything else is a 404."""
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except ValueError as error:
+        raise Http404("Bad thread") from error
+    if not 1 <= number <= MAX_COMMENT_ID:
+        raise Http404("Bad thread")
+    return number
+
+
+def comment_thread(*, article, sort=DEFAULT_SORT, page=1, alone=None):
+    """One page of top-level comments (featured first), each with its first replies and the
+    number of the others; or, `alone`, that one top-level comment with all its replies.
+    Two queries."""
+    live_replies = (
+        Comment.objects.visible().filter(parent=OuterRef("pk")).order_by().values("parent").annotate(n=Count("pk"))
+    )
     roots = (
         article.comments.filter(parent__isnull=True)
         .shown_in_thread()
+        .annotate(reply_count=Coalesce(Subquery(live_replies.values("n")), 0))
         .select_related("author")
         .order_by("-is_featured", *SORTS[sort][0], "pk")
     )
-    start = (page - 1) * PAGE_SIZE
-    comments = list(roots[start : start + PAGE_SIZE + 1])
-    if page > 1 and not comments:
-        raise Http404("No such page of comments")
-    has_next, comments = len(comments) > PAGE_SIZE, comments[:PAGE_SIZE]
+    if alone is not None:
+        comments, has_next = list(roots.filter(pk=alone)), False
+        if not comments:
+            raise Http404("No such thread")
+    else:
+        start = (page - 1) * PAGE_SIZE
+        comments = list(roots[start : start + PAGE_SIZE + 1])
+        if page > 1 and not comments:
+            raise Http404("No such page of comments")
+        has_next, comments = len(comments) > PAGE_SIZE, comments[:PAGE_SIZE]
     replies = defaultdict(list)
     if comments:
-        for reply in (
+        shown = (
             Comment.objects.visible()
             .filter(parent__in=[comment.pk for comment in comments])
             .select_related("author", "in_reply_to__author")
             .order_by("created_at", "pk")
-        ):
+        )
+        if alone is None:
+            first = Window(RowNumber(), partition_by=F("parent_id"), order_by=(F("created_at").asc(), F("pk").asc()))
+            shown = shown.annotate(rank=first).filter(rank__lte=REPLIES_SHOWN)
+        for reply in shown:
             replies[reply.parent_id].append(reply)
     for comment in comments:
         comment.thread_replies = replies[comment.pk]
-        for shown in (comment, *comment.thread_replies):
-            shown.action_urls  # noqa: B018  (reversed now, kept with the cached thread)
-    return {"comments": comments, "page": page, "has_next": has_next, "sort": sort, "sorts": SORTS}
+        comment.more_replies = comment.reply_count - len(comment.thread_replies)
+    return {
+        "comments": comments,
+        "page": page,
+        "has_next": has_next,
+        "sort": sort,
+        "sorts": SORTS,
+        "alone": alone,
+    }
 
 
 def commenter(*, user):
@@ -83,41 +127,60 @@ def commenter(*, user):
     )
 
 
-def discussion(*, user, article, reading, generation, sort=None, page=None, form=None):
+# Relative ages ("il y a 3 minutes") in a cached thread are at most this late, as on a page
+# the anonymous page cache keeps.
+THREAD_SECONDS = 60
+
+
+# Relative ages ("il y a 3 minutes") in a cached thread are at most this late, as on a page
+# the anonymous page cache keeps.
+THREAD_SECONDS = 60
+
+
+def discussion(*, user, article, reading, generation, sort=None, page=None, alone=None, form=None):
     """Everything the comments section of an article page shows to this reader, who reads
-    the piece as `reading` says (the access rule's answer for this visit)."""
+    the piece as `reading` says (the access rule's answer for this visit): a page of
+    threads, or with `alone` (`?fil=`) one thread with all its replies."""
     settings = moderation_settings(generation=generation)
     permission = rules.can_comment(
         user=commenter(user=user) if user.is_authenticated else user, article=article, rules=settings, reading=reading
     )
     page = page_number(page)
     sort = sort if sort in SORTS else DEFAULT_SORT
-    # The thread itself is the same for every reader (only the controls around each comment
-    # differ): kept per process under the content generation, which any change retires.
+    alone = thread_number(alone)
+    # The thread's HTML is the same for every reader (see `rendering`): built once per
+    # process under the content generation, which any change to the discussion retires.
     thread = remember(
-        f"comment-thread:{article.pk}:{sort}:{page}:{get_language()}",
-        lambda: comment_thread(article=article, sort=sort, page=page),
+        f"comment-thread:{article.pk}:{sort}:{page}:{alone}:{get_language()}",
+        lambda: rendering.build(comment_thread(article=article, sort=sort, page=page, alone=alone)),
         generation=generation,
+        seconds=THREAD_SECONDS,
     )
+    recommended, pending = own_parts(user=user, article=article, shown=thread.shown)
     return {
         "thread": thread,
         "permission": permission,
         "form": form or (CommentForm() if permission else None),
-        "recommended": recommended_by(user=user, thread=thread),
+        "recommended": recommended,
+        "pending": pending,
     }
 
 
-def recommended_by(*, user, thread):
-    """Which comments of this page the reader has recommended, in one query of their own:
-    the thread is shared by every reader, so what is theirs never goes into it."""
+def own_parts(*, user, article, shown):
+    """What of the discussion is this reader's alone, never in the shared thread: which
+    comments of the page (`shown`) they recommended, and their own comments under the
+    article that await moderation (shown to them only). One query for both."""
     if not user.is_authenticated:
-        return frozenset()
-    shown = [comment.pk for root in thread["comments"] for comment in (root, *root.thread_replies)]
-    if not shown:
-        return frozenset()
-    return frozenset(
-        Recommendation.objects.filter(user=user, comment_id__in=shown).values_list("comment_id", flat=True)
+        return frozenset(), []
+    recommended = Exists(Recommendation.objects.filter(comment=OuterRef("pk"), user=user))
+    rows = list(
+        article.comments.annotate(recommended=recommended)
+        .filter(Q(pk__in=shown, recommended=True) | Q(author=user, status=Comment.Status.PENDING))
+        .select_related("author", "in_reply_to__author")
+        .order_by("created_at", "pk")
     )
+    pending = [comment for comment in rows if comment.status == Comment.Status.PENDING and comment.author_id == user.pk]
+    return frozenset(comment.pk for comment in rows if comment.recommended), pending
 
 
 def comments_of(*, user, page):

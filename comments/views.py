@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 
-from . import rules, selectors, services
+from . import rendering, rules, selectors, services
 from .forms import CommentForm, ReportForm
 from .models import Comment
 
@@ -41,13 +40,7 @@ def response_after_posting(request, comment):
         else _("Votre commentaire est publié.")
     )
     if wants_json(request):
-        html = (
-            ""
-            if pending
-            else render_to_string(
-                "comments/includes/comment.html", {"comment": comment, "replies": None}, request=request
-            )
-        )
+        html = "" if pending else rendering.comment_html(comment=comment, viewer="own")
         count = Comment.objects.visible().filter(article_id=comment.article_id).count()
         return JsonResponse(
             {"message": message, "html": html, "thread": comment.parent_id, "count": count, "id": comment.pk}

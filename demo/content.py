@@ -256,6 +256,8 @@ SPEAKERS = [
     "un syndicaliste",
 ]
 
+# The second newest public article's discussion runs to two pages of threads.
+DISCUSSED_THREADS = 24
 COMMENTS = [
     "Article très clair, merci pour ce décryptage.",
     "Je ne suis pas tout à fait d'accord avec la conclusion, mais les faits sont bien présentés.",

@@ -248,10 +248,19 @@ def _comments():
             parent=root,
             in_reply_to=root,
         )
-    # Something in the moderators' queue.
+    # Something in the moderators' queue, which its author (subscriber@example.com) sees above
+    # the thread and no one else does.
     Comment.objects.create(
         article=articles[0],
         author=subscriber,
         body="Voyez https://exemple.org pour en savoir plus.",
         status=Comment.Status.PENDING,
     )
+    # A busy discussion: more threads than a page shows ("Suivants"), each page rendered
+    # once for every reader (comments/rendering.py).
+    for number in range(content.DISCUSSED_THREADS):
+        Comment.objects.create(
+            article=articles[1],
+            author=(reader, subscriber)[number % 2],
+            body=f"{content.COMMENTS[number % len(content.COMMENTS)]} ({number + 1})",
+        )

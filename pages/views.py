@@ -89,6 +89,7 @@ def article_detail(request, slug, comment_form=None, status=200):
             generation=scopes.token(site | generations),
             sort=request.GET.get("tri"),
             page=request.GET.get("cpage"),
+            alone=request.GET.get("fil"),
             form=comment_form,
         ),
         "content_generation": scopes.token(site | generations),

@@ -71,12 +71,15 @@ from accounts.models import User
 from articles.models import Article
 
 public = Article.objects.published().filter(access="public").order_by("-published_at").first()
+ordinary = Article.objects.published().filter(access="public", comment_count__lt=5).exclude(
+    pk=public.pk).order_by("-published_at").first()
 client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="127.0.0.1")
 client.force_login(User.objects.get(email="reader@example.com"))
 session = client.cookies["sessionid"].value
 pages = {
     "front page": "/",
     "article": public.get_absolute_url(),
+    "article, few comments": ordinary.get_absolute_url(),
     "section": public.section.get_absolute_url(),
     "search": "/recherche/?q=elections",
     "feed": "/flux/rss/",
@@ -96,8 +99,7 @@ for name, url in pages.items():
         report["pages"][f"{name} ({who})"] = {
             "url": url, "queries": "/".join(map(str, counts)), "bytes": len(response.content), "who": who
         }
-report["ordinary"] = Article.objects.published().filter(access="public", comment_count__lt=5).exclude(
-    pk=public.pk).order_by("-published_at").first().get_absolute_url()
+report["ordinary"] = ordinary.get_absolute_url()
 report["archive_paths"] = [a.get_absolute_url() for a in Article.objects.published().order_by("?")[:3000]]
 print(json.dumps(report))
 """
@@ -138,7 +140,20 @@ def run_wrk(url, cookie=None):
     p50 = to_ms(re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1))
     p99 = to_ms(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return rps, p50, p99, int(errors.group(1)) if errors else 0
+    timeouts = re.search(r"timeout (\d+)", output)
+    errors = (int(errors.group(1)) if errors else 0) + (int(timeouts.group(1)) if timeouts else 0)
+    served = int(re.search(r"(\d+) requests in", output).group(1))
+    return rps, p50, p99, errors, served
+
+
+def server_cpu_seconds(pid):
+    """CPU time used so far by gunicorn's master and its workers (Linux's /proc)."""
+    pids = [pid, *map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
+    ticks = 0
+    for one in pids:
+        fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime and stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def start_proxy(env, node_port, static_page):
@@ -231,7 +246,7 @@ def ratios(env, report):
         print(f"{'through the proxy (one run)':<38} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
         for name, url, cookie in targets:
             run_wrk(url, cookie)  # warm up
-            rps, p50, p99, errors = run_wrk(url, cookie)
+            rps, p50, p99, errors, _served = run_wrk(url, cookie)
             measured[name] = rps
             print(f"{name:<38} {rps:>8.0f} {p50:>8.1f} {p99:>8.1f} {errors:>7}", flush=True)
     finally:
@@ -277,9 +292,68 @@ def cold_pages(report):
     return lines
 
 
+def page_table(report):
+    """Each page, anonymous and signed in, straight to gunicorn."""
+    header = f"{'page':<40} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'queries':>9} {'bytes':>8} {'errors':>7}"
+    print(header)
+    lines = [header]
+    for name, page in report["pages"].items():
+        url = f"http://127.0.0.1:{PORT}{page['url']}"
+        cookie = report["session"] if page["who"] != "anonymous" else None
+        run_wrk(url, cookie)  # warm up: templates, connections, page cache
+        rps, p50, p99, errors, _served = run_wrk(url, cookie)
+        line = f"{name:<40} {rps:>8.0f} {p50:>8.1f} {p99:>8.1f} {page['queries']:>9} {page['bytes']:>8} {errors:>7}"
+        print(line, flush=True)
+        lines.append(line)
+    return lines
+
+
+def comment_ratio(report, rounds, server):
+    """Signed in, the article with 500 comments against an ordinary one, straight to gunicorn,
+    interleaved round by round (the machine is shared: a neighbour's load falls on both
+    alike), then the median of the rounds' ratios. The server's CPU time per request is
+    measured too: unlike the rate, other processes on the machine barely move it."""
+    pages = [("0-comment", report["ordinary"]), ("500 comments", report["discussed"])]
+    print(
+        f"{'signed-in article, interleaved':<36} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms':>7} {'errors':>7}"
+    )
+    rates, costs, lines = [], [], []
+    for _name, path in pages:  # a round not counted: every worker has built what it keeps
+        run_wrk(f"http://127.0.0.1:{PORT}{path}", report["session"])
+    for number in range(1, rounds + 1):
+        rate, cost = {}, {}
+        for name, path in pages:
+            url = f"http://127.0.0.1:{PORT}{path}"
+            run_wrk(url, report["session"])  # warm up
+            before = server_cpu_seconds(server.pid)
+            rps, p50, p99, errors, served = run_wrk(url, report["session"])
+            rate[name], cost[name] = rps, (server_cpu_seconds(server.pid) - before) * 1000 / served
+            line = f"round {number}, {name:<26} {rps:>8.0f} {p50:>8.1f} {p99:>8.1f} {cost[name]:>7.1f} {errors:>7}"
+            print(line, flush=True)
+            lines.append(line)
+        rates.append(rate["500 comments"] / rate["0-comment"])
+        costs.append(cost["0-comment"] / cost["500 comments"])
+    summary = []
+    for what, ratios in (("rate", rates), ("CPU per request, inverted", costs)):
+        ratios.sort()
+        summary.append(
+            f"signed-in article, 500 / 0 comments, {what}: median {ratios[len(ratios) // 2]:.2f} "
+            f"(rounds: {', '.join(f'{ratio:.2f}' for ratio in ratios)}; goal >= 0.8)"
+        )
+    print("\n".join(summary))
+    return lines + summary
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=0, help="load an archive of this many articles first")
+    parser.add_argument(
+        "--comments",
+        type=int,
+        metavar="ROUNDS",
+        default=0,
+        help="only the signed-in article with 0 and 500 comments, interleaved for this many rounds",
+    )
     options = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: `apt-get install wrk` (make system-deps does it where it can).")
@@ -312,20 +386,15 @@ def main():
     lines = []
     try:
         wait_for_port(PORT)
-        header = f"{'page':<34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'queries':>9} {'bytes':>8} {'errors':>7}"
-        print(header)
-        lines.append(header)
-        for name, page in report["pages"].items():
-            url = f"http://127.0.0.1:{PORT}{page['url']}"
-            cookie = report["session"] if page["who"] != "anonymous" else None
-            run_wrk(url, cookie)  # warm up: templates, connections, page cache
-            rps, p50, p99, errors = run_wrk(url, cookie)
-            line = f"{name:<34} {rps:>8.0f} {p50:>8.1f} {p99:>8.1f} {page['queries']:>9} {page['bytes']:>8} {errors:>7}"
-            print(line, flush=True)
-            lines.append(line)
-        if Path("/usr/sbin/nginx").exists():
-            lines += ratios(env, report)
-        lines += cold_pages(report)
+        if options.comments:
+            for name in ("article, few comments (signed-in reader)", "article (signed-in reader)"):
+                print(f"queries, {name}: {report['pages'][name]['queries']} (cold/warm)")
+            lines += comment_ratio(report, options.comments, server)
+        else:
+            lines += page_table(report)
+            if Path("/usr/sbin/nginx").exists():
+                lines += ratios(env, report)
+            lines += cold_pages(report)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

@@ -89,10 +89,12 @@ def test_anonymous_pages_pass_axe_without_csp_violations(page, site):
 
 def test_signed_in_pages_pass_axe_without_csp_violations(page, site):
     reader = UserFactory(display_name="Camille")
+    CommentFactory(article=site["article"], author=reader, body="Mon avis en attente.", status="pending")
+    CommentFactory(article=site["article"], author=reader, body="Mon avis publié.")
     SavedArticle.objects.create(user=reader, article=site["gated"])
     sign_in(page, reader)
     pages = {
-        "article with the comment form": site["article"].get_absolute_url(),
+        "article with the comment form, own comments published and pending": site["article"].get_absolute_url(),
         "gated article, meter": site["gated"].get_absolute_url(),
         "account": "/compte/",
         "my comments": "/compte/commentaires/",

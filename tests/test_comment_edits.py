@@ -72,8 +72,15 @@ def test_an_edit_that_a_new_comment_would_hold_goes_back_to_moderation(client, c
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING and comment.body == text
     page = client.get(comment.article.get_absolute_url())
-    assert text not in page.content.decode()
     assertContains(page, "sera publié après relecture")
+    # Its author alone sees it, set apart as awaiting moderation; the thread no longer has it.
+    thread = page.content.decode().split('class="comments__list"', 1)[1]
+    assert text not in thread
+    assertContains(page, "Vos commentaires en attente de modération")
+    client.force_login(UserFactory())
+    assert text not in client.get(comment.article.get_absolute_url()).content.decode()
+    client.logout()
+    assert text not in client.get(comment.article.get_absolute_url()).content.decode()
 
 
 @pytest.mark.usefixtures("no_comment_rate_limits")

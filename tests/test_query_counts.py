@@ -49,10 +49,11 @@ def test_article_page_queries_are_constant(client, django_assert_max_num_queries
 @pytest.mark.parametrize("extras", [1, 12])
 def test_signed_in_article_page_stays_within_budget(client, django_assert_max_num_queries, extras):
     """A signed-in reader adds three queries: the user, loaded with their verified email and
-    commenting standing (the session comes from the cache), which comments of the page
-    they recommended (theirs alone, so never in the shared thread), and whether the piece
-    is in their "Ma liste" (the button outside the shared fragments). 11 at most (with the
-    letters of the box, as above)."""
+    commenting standing (the session comes from the cache), what of the discussion is
+    theirs alone, never in the shared thread (which comments of the page they recommended
+    and their own awaiting moderation, `comments.selectors.own_parts`), and whether the
+    piece is in their "Ma liste" (the button outside the shared fragments). 11 at most (with
+    the letters of the box, as above)."""
     article = build_article(extras=extras)
     client.force_login(UserFactory())
     client.get("/")

@@ -303,6 +303,7 @@ NEWSREADER_STALE_IF_ERROR_SECONDS = env_int("NEWSREADER_STALE_IF_ERROR_SECONDS",
 NEWSREADER_PAGE_CACHE_PARAMETERS = {
     "page": r"[1-9][0-9]{0,4}",
     "cpage": r"[1-9][0-9]{0,4}",
+    "fil": r"[1-9][0-9]{0,9}",  # one thread of comments with all its replies
     "tri": r"[a-z]{1,20}",
     "p": r"[1-9][0-9]{0,4}",  # a sitemap's page
 }
