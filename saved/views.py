@@ -21,6 +21,8 @@ from . import selectors
 from .services import SavedListFull, article_save, article_unsave, pending_save_remember
 
 MAX_IDS = 100  # cards on one page, with room to spare
+# Article ids are the database's big integers: a larger number would reach the query and fail there.
+MAX_ARTICLE_ID = 2**63 - 1
 
 
 @never_cache
@@ -120,6 +122,8 @@ def state(request):
         ids = [int(value) for value in request.GET.get("ids", "").split(",") if value][:MAX_IDS]
     except ValueError:
         return HttpResponseBadRequest("ids: comma-separated numbers")
+    if not all(1 <= pk <= MAX_ARTICLE_ID for pk in ids):
+        return HttpResponseBadRequest("ids: article numbers")
     saved = selectors.saved_among(user=request.user, article_ids=ids) if ids else set()
     offline = [
         {"url": reverse("articles:detail", kwargs={"slug": slug}), "title": title}

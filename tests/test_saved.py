@@ -176,6 +176,14 @@ def test_the_state_document_is_the_readers_alone_and_never_stored(signed_in, rea
     assert signed_in.get(reverse("saved:state"), {"ids": "1,abc"}).status_code == 400
 
 
+@pytest.mark.parametrize("ids", ["99999999999999999999999", "1,9223372036854775808", "0", "-3"])
+def test_an_id_no_article_can_have_is_a_bad_request_not_a_server_error(signed_in, ids):
+    """The ids come from the page's cards, but anyone can type the address: a number past
+    the database's integers once reached the query (an OverflowError, a 500)."""
+    assert signed_in.get(reverse("saved:state"), {"ids": ids}).status_code == 400
+    assert signed_in.get(reverse("saved:state"), {"ids": str(2**63 - 1)}).json()["saved"] == []
+
+
 def test_list_cards_carry_no_reader_state_so_anonymous_pages_stay_cached(client, settings, reader):
     """The cards' button is the same for everyone: no token, not pressed. The page cache
     keeps the anonymous front page, and a reader who saved the lead still gets the plain
