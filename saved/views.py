@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from articles.models import Article
+from infrastructure.readcounts import client_address
 
 from . import selectors
 from .services import SavedListFull, article_save, article_unsave, pending_save_remember
@@ -58,8 +59,9 @@ def _save_or_remove(request, article):
     """
     back = _back(request, article)
     if not request.user.is_authenticated:
-        if _from_this_site(request):
-            pending_save_remember(session=request.session, article=article)
+        if _from_this_site(request) and pending_save_remember(
+            session=request.session, article=article, requester=client_address(request)
+        ):
             messages.info(request, _("Connectez-vous ou créez un compte : l'article sera dans Ma liste."))
         return redirect_to_login(back)
     if not _csrf_passes(request):

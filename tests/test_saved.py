@@ -138,6 +138,22 @@ def test_another_site_cannot_plant_a_save_for_later(client, reader):
     assert not SavedArticle.objects.exists()
 
 
+def test_strangers_posting_saves_again_and_again_store_nothing_past_the_limit(settings):
+    """An anonymous save writes a session (a database row): a script posting without
+    cookies could write one per request. Past the limit per address, the post still leads
+    to the sign-in page, but nothing is stored."""
+    settings.NEWSREADER_SAVED_PENDING_PER_HOUR = 2
+    article = ArticleFactory()
+
+    stored = []
+    for _attempt in range(3):
+        response = Client().post(item_url(article), {"action": "save"})
+        assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+        stored.append(settings.SESSION_COOKIE_NAME in response.cookies)
+
+    assert stored == [True, True, False]
+
+
 def test_an_old_pending_save_is_forgotten(client, reader, monkeypatch):
     article = ArticleFactory()
     client.post(item_url(article), {"action": "save"})
