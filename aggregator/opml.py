@@ -176,7 +176,7 @@ def _options(outline, *, sections, section, publish_directly):
         "publish_directly": ours("publishDirectly").lower() in TRUE_WORDS
         if ours("publishDirectly")
         else publish_directly,
-        "interval": min(max(int(interval), 5), 1440) if interval.isdigit() else 30,
+        "interval": min(max(int(interval), 5), 1440) if interval.isdecimal() else 30,
         "is_active": ours("active", "true").lower() in TRUE_WORDS,
     }
 
