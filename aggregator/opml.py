@@ -131,15 +131,18 @@ def _parse(data):
 def _feed_outlines(root):
     """(outline, the group outline it sits in or None) for every outline with an xmlUrl."""
     found = []
-
-    def walk(element, group):
-        for outline in element.findall("outline"):
-            if outline.get("xmlUrl"):
-                found.append((outline, group))
-            else:
-                walk(outline, outline)
-
-    walk(root.find("body"), None)
+    # Depth first, in document order, with a stack of our own: a crafted file can nest
+    # deeper than Python recurses.
+    pending = [(iter(root.find("body").findall("outline")), None)]
+    while pending:
+        outlines, group = pending[-1]
+        outline = next(outlines, None)
+        if outline is None:
+            pending.pop()
+        elif outline.get("xmlUrl"):
+            found.append((outline, group))
+        else:
+            pending.append((iter(outline.findall("outline")), outline))
     return found
 
 
@@ -176,7 +179,7 @@ def _options(outline, *, sections, section, publish_directly):
         "publish_directly": ours("publishDirectly").lower() in TRUE_WORDS
         if ours("publishDirectly")
         else publish_directly,
-        "interval": min(max(int(interval), 5), 1440) if interval.isdigit() else 30,
+        "interval": min(max(int(interval), 5), 1440) if interval.isdecimal() else 30,
         "is_active": ours("active", "true").lower() in TRUE_WORDS,
     }
 

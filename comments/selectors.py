@@ -132,11 +132,6 @@ def commenter(*, user):
 THREAD_SECONDS = 60
 
 
-# Relative ages ("il y a 3 minutes") in a cached thread are at most this late, as on a page
-# the anonymous page cache keeps.
-THREAD_SECONDS = 60
-
-
 def discussion(*, user, article, reading, generation, sort=None, page=None, alone=None, form=None):
     """Everything the comments section of an article page shows to this reader, who reads
     the piece as `reading` says (the access rule's answer for this visit): a page of

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from articles.models import Article
+from infrastructure.ratelimit import allow
 
 from .models import SavedArticle
 
@@ -41,9 +42,16 @@ def article_unsave(*, user, article):
     SavedArticle.objects.of(user).filter(article=article).delete()
 
 
-def pending_save_remember(*, session, article):
-    """Keep, in the anonymous reader's session, the save they asked for before signing in."""
+def pending_save_remember(*, session, article, requester):
+    """Keep, in the anonymous reader's session, the save they asked for before signing in.
+
+    Each one writes a session (a database row): at most NEWSREADER_SAVED_PENDING_PER_HOUR
+    per requester (their address), so a stranger's script posting without cookies cannot
+    write one per request. Returns whether the save was kept."""
+    if not allow(f"saved-pending:{requester}", limit=settings.NEWSREADER_SAVED_PENDING_PER_HOUR, seconds=3600):
+        return False
     session[PENDING_KEY] = {"article": article.pk, "at": time.time()}
+    return True
 
 
 def pending_save_complete(*, session, user):

@@ -16,11 +16,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from articles.models import Article
+from infrastructure.readcounts import client_address
 
 from . import selectors
 from .services import SavedListFull, article_save, article_unsave, pending_save_remember
 
 MAX_IDS = 100  # cards on one page, with room to spare
+# Article ids are the database's big integers: a larger number would reach the query and fail there.
+MAX_ARTICLE_ID = 2**63 - 1
 
 
 @never_cache
@@ -56,8 +59,9 @@ def _save_or_remove(request, article):
     """
     back = _back(request, article)
     if not request.user.is_authenticated:
-        if _from_this_site(request):
-            pending_save_remember(session=request.session, article=article)
+        if _from_this_site(request) and pending_save_remember(
+            session=request.session, article=article, requester=client_address(request)
+        ):
             messages.info(request, _("Connectez-vous ou créez un compte : l'article sera dans Ma liste."))
         return redirect_to_login(back)
     if not _csrf_passes(request):
@@ -120,6 +124,8 @@ def state(request):
         ids = [int(value) for value in request.GET.get("ids", "").split(",") if value][:MAX_IDS]
     except ValueError:
         return HttpResponseBadRequest("ids: comma-separated numbers")
+    if not all(1 <= pk <= MAX_ARTICLE_ID for pk in ids):
+        return HttpResponseBadRequest("ids: article numbers")
     saved = selectors.saved_among(user=request.user, article_ids=ids) if ids else set()
     offline = [
         {"url": reverse("articles:detail", kwargs={"slug": slug}), "title": title}

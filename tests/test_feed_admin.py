@@ -219,6 +219,36 @@ def test_a_bad_opml_file_is_refused_with_a_reason(editor_client, content, words)
     assert not Feed.objects.exists()
 
 
+def test_an_odd_interval_in_an_opml_file_falls_back_to_the_default(editor_client):
+    """ "²" passes str.isdigit() but not int(): it once made the import a 500."""
+    content = """<opml xmlns:nr="https://newsreader.example/ns/opml/1"><body>
+  <outline type="rss" text="Le Petit Carré" xmlUrl="https://petit-carre.example/rss" nr:interval="²"/>
+</body></opml>""".encode()
+    response = editor_client.post(
+        "/admin/aggregator/feed/opml/import/", {"file": SimpleUploadedFile("x.opml", content)}, follow=True
+    )
+    assert response.status_code == 200
+    assert Feed.objects.get(url="https://petit-carre.example/rss").interval == 30
+
+
+def test_outlines_nested_deeper_than_python_recurses_are_still_read(editor_client):
+    """Groups nest a level or two in real files; a crafted one nested thousands deep once
+    made the import a 500 (RecursionError)."""
+    depth = 5000
+    content = (
+        "<opml><body>"
+        + '<outline text="groupe">' * depth
+        + '<outline type="rss" text="Au fond" xmlUrl="https://au-fond.example/rss"/>'
+        + "</outline>" * depth
+        + "</body></opml>"
+    ).encode()
+    response = editor_client.post(
+        "/admin/aggregator/feed/opml/import/", {"file": SimpleUploadedFile("x.opml", content)}, follow=True
+    )
+    assert response.status_code == 200
+    assert Feed.objects.filter(url="https://au-fond.example/rss").exists()
+
+
 # Dépêches à relire --------------------------------------------------------------------------
 
 

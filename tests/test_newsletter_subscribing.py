@@ -103,6 +103,14 @@ def test_bad_input_is_a_clear_error(client, letters):
     assert client.get("/lettres/confirmer/abimé/").status_code == 400
 
 
+def test_the_letters_to_choose_are_a_group_named_by_its_legend(client, letters):
+    """A group of checkboxes has no one control for a <label for> to name: the page once
+    had `<label for="">`, naming nothing, and screen readers did not say what the group was."""
+    page = client.get("/lettres/").content.decode()
+    assert re.search(r"<fieldset[^>]*>\s*<legend>Les lettres à recevoir</legend>", page)
+    assert 'for=""' not in page
+
+
 def test_a_signed_in_reader_with_a_verified_address_needs_no_confirmation(client, letters):
     reader = UserFactory()
     client.force_login(reader)

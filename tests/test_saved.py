@@ -138,6 +138,22 @@ def test_another_site_cannot_plant_a_save_for_later(client, reader):
     assert not SavedArticle.objects.exists()
 
 
+def test_strangers_posting_saves_again_and_again_store_nothing_past_the_limit(settings):
+    """An anonymous save writes a session (a database row): a script posting without
+    cookies could write one per request. Past the limit per address, the post still leads
+    to the sign-in page, but nothing is stored."""
+    settings.NEWSREADER_SAVED_PENDING_PER_HOUR = 2
+    article = ArticleFactory()
+
+    stored = []
+    for _attempt in range(3):
+        response = Client().post(item_url(article), {"action": "save"})
+        assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+        stored.append(settings.SESSION_COOKIE_NAME in response.cookies)
+
+    assert stored == [True, True, False]
+
+
 def test_an_old_pending_save_is_forgotten(client, reader, monkeypatch):
     article = ArticleFactory()
     client.post(item_url(article), {"action": "save"})
@@ -174,6 +190,14 @@ def test_the_state_document_is_the_readers_alone_and_never_stored(signed_in, rea
     assert len(state["reader"]) == 32 and reader.email not in json.dumps(state)
     assert client.get(reverse("saved:state")).json() == {"reader": None}
     assert signed_in.get(reverse("saved:state"), {"ids": "1,abc"}).status_code == 400
+
+
+@pytest.mark.parametrize("ids", ["99999999999999999999999", "1,9223372036854775808", "0", "-3"])
+def test_an_id_no_article_can_have_is_a_bad_request_not_a_server_error(signed_in, ids):
+    """The ids come from the page's cards, but anyone can type the address: a number past
+    the database's integers once reached the query (an OverflowError, a 500)."""
+    assert signed_in.get(reverse("saved:state"), {"ids": ids}).status_code == 400
+    assert signed_in.get(reverse("saved:state"), {"ids": str(2**63 - 1)}).json()["saved"] == []
 
 
 def test_list_cards_carry_no_reader_state_so_anonymous_pages_stay_cached(client, settings, reader):

@@ -344,6 +344,8 @@ NEWSREADER_TRUSTED_PROXIES = env_int("NEWSREADER_TRUSTED_PROXIES", 0)
 
 # "Ma liste": how many articles one reader may keep (a list to read later, not an archive).
 NEWSREADER_SAVED_MAX = 1000
+# Saves asked for before signing in, kept in a new session each: per address of the requester.
+NEWSREADER_SAVED_PENDING_PER_HOUR = 60
 # The installable app's colours (the manifest and the browser's toolbar).
 NEWSREADER_APP_THEME_COLOR = "#9b1c1c"
 NEWSREADER_APP_BACKGROUND_COLOR = "#ffffff"
