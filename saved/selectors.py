@@ -1,5 +1,8 @@
 """Reads of "Ma liste"."""
 
+from math import ceil
+
+from django.conf import settings
 from django.utils.crypto import salted_hmac
 
 from articles.selectors import paginate
@@ -17,6 +20,12 @@ def saved_page(*, user, page_number):
         SavedArticle.objects.of(user).published().select_related("article__source", "article__section").newest_first()
     )
     return paginate(queryset=entries, page_number=page_number)
+
+
+def saved_page_count(*, user):
+    """How many pages the reader's list has now (at least one, the empty list's)."""
+    count = SavedArticle.objects.of(user).published().count()
+    return max(1, ceil(count / settings.NEWSREADER_PAGE_SIZE))
 
 
 def is_saved(*, user, article):

@@ -1,11 +1,13 @@
 """ "Ma liste": the list page, saving and removing (with or without the page's script) and
 the small state document the page's script asks for."""
 
+from urllib.parse import urlsplit, urlunsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse, QueryDict
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -68,6 +70,7 @@ def _save_or_remove(request, article):
         return redirect("saved:item", slug=article.slug)
     if request.POST.get("action") == "remove":
         article_unsave(user=request.user, article=article)
+        back = _list_page_left(request, back)
         return _answer(
             request, back, saved=False, message=_("« %(title)s » est retiré de Ma liste.") % {"title": article.title}
         )
@@ -79,6 +82,21 @@ def _save_or_remove(request, article):
         }
         return _answer(request, back, saved=False, message=message, status=400)
     return _answer(request, back, saved=True, message=_("« %(title)s » est dans Ma liste.") % {"title": article.title})
+
+
+def _list_page_left(request, back):
+    """Removing the last entry of the list's last page empties that page: the reader goes
+    back to the last page that is left instead of a 404."""
+    parts = urlsplit(back)
+    if parts.path != reverse("saved:list"):
+        return back
+    query = QueryDict(parts.query, mutable=True)
+    number = query.get("page", "1")
+    pages = selectors.saved_page_count(user=request.user)
+    if not number.isdecimal() or int(number) <= pages:
+        return back
+    query["page"] = pages
+    return urlunsplit(parts._replace(query=query.urlencode()))
 
 
 def _answer(request, back, *, saved, message, status=200):

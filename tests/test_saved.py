@@ -265,6 +265,24 @@ def test_my_list_is_paginated(signed_in, reader, settings):
     assert signed_in.get(reverse("saved:list"), {"page": 9}).status_code == 404
 
 
+def test_removing_the_last_entry_of_the_last_page_returns_to_a_page_that_exists(signed_in, reader, settings):
+    """The remove button on "Ma liste" sends the reader back to the page they were on; when
+    that page has just emptied, they land on the last page left, not on a 404."""
+    settings.NEWSREADER_PAGE_SIZE = 2
+    first, second, third = ArticleFactory.create_batch(3)
+    for article in (first, second, third):
+        SavedArticle.objects.create(user=reader, article=article)
+    last_page = reverse("saved:list") + "?page=2"
+    oldest = SavedArticle.objects.of(reader).newest_first().last().article
+    token = csrf_from(signed_in, last_page)  # the token of the list page's own remove button
+    response = signed_in.post(
+        item_url(oldest), {"action": "remove", "next": last_page, "csrfmiddlewaretoken": token}, follow=True
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("saved:list") + "?page=1"
+    assert f"« {oldest.title} » est retiré de Ma liste." in response.content.decode().replace("&#x27;", "'")
+
+
 def test_a_full_list_refuses_more_gracefully(signed_in, reader, settings):
     settings.NEWSREADER_SAVED_MAX = 1
     first, second = ArticleFactory(), ArticleFactory()
