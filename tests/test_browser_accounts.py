@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.core.cache import caches
@@ -41,6 +43,12 @@ def test_anonymous_reader_sees_the_offer_then_subscriber_reads_in_full(page):
 
 
 def current_code(secret):
+    """The code an authenticator app shows now. allauth accepts the current 30-second window
+    only (no tolerance): a code read in its last seconds may be refused by the time the form
+    reaches the server, so wait for a fresh window then (the test flaked on this in CI)."""
+    left = 30 - time.time() % 30
+    if left < 8:
+        time.sleep(left + 0.5)
     return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
 
 
