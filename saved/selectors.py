@@ -13,18 +13,21 @@ from .models import SavedArticle
 OFFLINE_ARTICLES = 50
 
 
+def _listed(user):
+    """What "Ma liste" shows of a reader's saves: those whose article is still published."""
+    return SavedArticle.objects.of(user).published()
+
+
 def saved_page(*, user, page_number):
     """One page of the reader's list, newest first, with what an entry shows (its article,
     source and section) in the page's one query."""
-    entries = (
-        SavedArticle.objects.of(user).published().select_related("article__source", "article__section").newest_first()
-    )
+    entries = _listed(user).select_related("article__source", "article__section").newest_first()
     return paginate(queryset=entries, page_number=page_number)
 
 
 def saved_page_count(*, user):
     """How many pages the reader's list has now (at least one, the empty list's)."""
-    count = SavedArticle.objects.of(user).published().count()
+    count = _listed(user).count()
     return max(1, ceil(count / settings.NEWSREADER_PAGE_SIZE))
 
 
@@ -39,13 +42,7 @@ def saved_among(*, user, article_ids):
 
 def offline_articles(*, user):
     """The newest saved pieces a device keeps for offline reading: address and title only."""
-    entries = (
-        SavedArticle.objects.of(user)
-        .published()
-        .newest_first()
-        .values_list("article__slug", "article__title")[:OFFLINE_ARTICLES]
-    )
-    return list(entries)
+    return list(_listed(user).newest_first().values_list("article__slug", "article__title")[:OFFLINE_ARTICLES])
 
 
 def offline_cache_key(*, user):
