@@ -109,7 +109,9 @@ def build(thread):
         page=thread["page"],
         has_next=thread["has_next"],
         sort=thread["sort"],
-        sorts=thread["sorts"],
+        # Labels translated now (the thread is kept per language): a lazy translation in the
+        # cached thread cost a new class at every unpickling, three per page.
+        sorts={key: (order, str(label)) for key, (order, label) in thread["sorts"].items()},
         alone=thread["alone"],
     )
 
