@@ -1,6 +1,7 @@
 """Reads for the discussion: a constant number of queries whatever the number of comments."""
 
 from collections import defaultdict
+from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -10,6 +11,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 from django.utils.translation import get_language
 
+from infrastructure import sql
 from infrastructure.page_cache import remember
 
 from . import rendering, rules
@@ -164,18 +166,40 @@ def discussion(*, user, article, reading, generation, sort=None, page=None, alon
 def own_parts(*, user, article, shown):
     """What of the discussion is this reader's alone, never in the shared thread: which
     comments of the page (`shown`) they recommended, and their own comments under the
-    article that await moderation (shown to them only). One query for both."""
+    article that await moderation (shown to them only). One query, and a second only for a
+    reader who has comments awaiting moderation here."""
     if not user.is_authenticated:
         return frozenset(), []
-    recommended = Exists(Recommendation.objects.filter(comment=OuterRef("pk"), user=user))
-    rows = list(
-        article.comments.annotate(recommended=recommended)
-        .filter(Q(pk__in=shown, recommended=True) | Q(author=user, status=Comment.Status.PENDING))
-        .select_related("author", "in_reply_to__author")
-        .order_by("created_at", "pk")
+    marks = sql.rows(Comment, *_own_marks_sql(user=user, article=article, shown=shown))
+    pending = [pk for pk, mark in marks if mark == "pending"]
+    if pending:
+        pending = list(
+            Comment.objects.filter(pk__in=pending)
+            .select_related("author", "in_reply_to__author")
+            .order_by("created_at", "pk")
+        )
+    return frozenset(pk for pk, mark in marks if mark == "recommended"), pending
+
+
+def _own_marks_sql(*, user, article, shown):
+    """Every signed-in reader's article page asks this, so it is written in SQL (see
+    `infrastructure.sql`; built by the ORM, an `Exists()` and two joins, it cost 2.5 ms of
+    CPU for 0.1 ms in the database): the reader's pending comments under the article, then
+    which of the shown comments they recommended (index `one_recommendation_per_reader`)."""
+    table, column = Comment._meta.db_table, partial(sql.column, Comment)
+    query = (
+        f"SELECT {column('id')}, %s FROM {table} "  # noqa: S608 (names from the models)
+        f"WHERE {column('article')} = %s AND {column('author')} = %s AND {column('status')} = %s"
     )
-    pending = [comment for comment in rows if comment.status == Comment.Status.PENDING and comment.author_id == user.pk]
-    return frozenset(comment.pk for comment in rows if comment.recommended), pending
+    params = ["pending", article.pk, user.pk, Comment.Status.PENDING]
+    if shown:
+        table, column = Recommendation._meta.db_table, partial(sql.column, Recommendation)
+        query += (
+            f" UNION ALL SELECT {column('comment')}, %s FROM {table} "  # noqa: S608 (names from the models)
+            f"WHERE {column('user')} = %s AND {column('comment')} IN ({', '.join(['%s'] * len(shown))})"
+        )
+        params += ["recommended", user.pk, *shown]
+    return query, params
 
 
 def comments_of(*, user, page):
