@@ -22,6 +22,7 @@ from comments.selectors import discussion
 from comments.services import CommentError, RateLimited, comment_create
 from comments.views import form_errors_json, response_after_posting, wants_json
 from infrastructure import scopes
+from infrastructure.assembly import complete, shared_page
 from infrastructure.middleware import newsroom_only
 from infrastructure.page_cache import remember
 from infrastructure.ranges import ranged_file_response
@@ -62,6 +63,8 @@ def home(request):
 
 
 def article_detail(request, slug, comment_form=None, status=200):
+    # The scopes read before the article is known, in one round trip.
+    scopes.request_generations(request, scopes.SITE, scopes.MODERATION, scopes.READS)
     site = depends_on(request, scopes.SITE, scopes.MODERATION)
     article = selectors.article_for_page(
         slug=slug,
@@ -94,7 +97,15 @@ def article_detail(request, slug, comment_form=None, status=200):
         ),
         "content_generation": scopes.token(site | generations),
     }
-    return render(request, "pages/article_detail.html", context, status=status)
+    # Rendered once for every reader who gets the same text; this reader's parts filled in.
+    page = shared_page(
+        request,
+        "pages/article_detail.html",
+        context,
+        key=f"{reading.fragment_key}:{get_language()}",
+        generation=context["content_generation"],
+    )
+    return complete(request, page, context, status=status)
 
 
 def feed_links(*, name="site_feed", slug=None, title=None):

@@ -124,6 +124,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pages.context_processors.navigation",
             ],
+            # `{% request_part %}`: pages rendered once for every reader (infrastructure.assembly).
+            "libraries": {"assembly": "infrastructure.assembly"},
         },
     },
 ]
