@@ -147,6 +147,25 @@ def test_feeds_are_kept_by_the_page_cache(client, lists, settings, django_assert
         assert client.get("/flux/atom/", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
 
 
+def test_a_signed_in_reader_gets_the_public_feed_without_rebuilding_it(
+    client, lists, settings, django_assert_max_num_queries
+):
+    """A browser that follows a feed sends its reader's session cookie, which keeps the page
+    cache away; the feed is the same for everyone, so it is built once and kept: the
+    reader's request costs loading the reader, and nothing of the feed."""
+    settings.NEWSREADER_PAGE_CACHE_SECONDS = 60
+    anonymous = client.get("/flux/rss/").content
+    client.force_login(UserFactory())
+    client.get("/flux/rss/")
+    with django_assert_max_num_queries(1):
+        response = client.get("/flux/rss/")
+    assert response.content == anonymous
+    assert response["Content-Type"].startswith("application/rss+xml")
+    assert "X-Page-Cache" not in response
+    ArticleFactory(title="Du nouveau pour les lecteurs connectés")
+    assert "Du nouveau pour les lecteurs connectés" in client.get("/flux/rss/").content.decode()
+
+
 @pytest.mark.parametrize("count", [2, 25])
 def test_feed_queries_are_constant(client, django_assert_max_num_queries, count):
     """A feed is its subject, its items with their source and section, their authors and
