@@ -169,3 +169,19 @@ def test_an_unpublished_article_is_never_served_stale(client, page_cache):
     scopes.content_changed(scopes.SITE)
     assert client.get(article.get_absolute_url()).status_code == 404  # the rebuild finds nothing
     assert client.get(article.get_absolute_url()).status_code == 404  # and keeps nothing
+
+
+def test_fragments_are_kept_as_objects_not_copies():
+    """Read on every page, fragments are handed out as stored (infrastructure.object_cache):
+    unpickling the article, its shared page and the thread was a tenth of a signed-in view."""
+    from django.core.cache import caches
+
+    fragments = caches["fragments"]
+    thread = ("<p>", 12, "</p>")
+    fragments.set("fragment-test", thread, 60)
+    assert fragments.get("fragment-test") is thread
+    assert not fragments.add("fragment-test", "other", 60)
+    fragments.set("fragment-count", 1, 60)
+    assert fragments.incr("fragment-count", 2) == 3
+    fragments.set("fragment-gone", thread, 0)
+    assert fragments.get("fragment-gone") is None

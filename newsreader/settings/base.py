@@ -174,7 +174,7 @@ else:
 # Reader-independent fragments live in each process; the shared content generation
 # (in the default cache) retires them everywhere at once.
 CACHES["fragments"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "infrastructure.object_cache.ObjectCache",  # read-only objects, never copied
     "LOCATION": "fragments",
     "OPTIONS": {"MAX_ENTRIES": 5000},
 }

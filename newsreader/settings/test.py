@@ -13,7 +13,7 @@ STORAGES = {
 }
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
-    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
+    "fragments": {"BACKEND": "infrastructure.object_cache.ObjectCache", "LOCATION": "fragments"},
 }
 NEWSREADER_PAGE_CACHE_SECONDS = 0
 ACCOUNT_RATE_LIMITS = False
