@@ -59,7 +59,7 @@ def home(request):
         "feeds": feed_links(),
         **most_read_context(request),
     }
-    return render(request, "pages/home.html", context)
+    return assembled(request, "pages/home.html", context)
 
 
 def article_detail(request, slug, comment_form=None, status=200):
@@ -97,13 +97,15 @@ def article_detail(request, slug, comment_form=None, status=200):
         ),
         "content_generation": scopes.token(site | generations),
     }
-    # Rendered once for every reader who gets the same text; this reader's parts filled in.
+    return assembled(request, "pages/article_detail.html", context, key=reading.fragment_key, status=status)
+
+
+def assembled(request, template_name, context, *, key="", status=200):
+    """The page rendered once for every reader who gets the same content (`key` says what
+    else it depends on besides the address and the content generation), this reader's
+    parts filled in (`infrastructure.assembly`)."""
     page = shared_page(
-        request,
-        "pages/article_detail.html",
-        context,
-        key=f"{reading.fragment_key}:{get_language()}",
-        generation=context["content_generation"],
+        request, template_name, context, key=f"{key}:{get_language()}", generation=context["content_generation"]
     )
     return complete(request, page, context, status=status)
 
@@ -170,7 +172,7 @@ def _article_list(request, *, heading, kind, subject, description="", feed=None,
         "feeds": feeds,
         "content_generation": scopes.token(generations),
     }
-    return render(request, "pages/article_list.html", context)
+    return assembled(request, "pages/article_list.html", context, key=f"page-{page.number}")
 
 
 def section_detail(request, slug):

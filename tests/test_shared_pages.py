@@ -13,7 +13,7 @@ from comments.models import Comment
 from saved.selectors import offline_cache_key
 from saved.services import article_save
 
-from .factories import ArticleFactory, CommentFactory, SubscriptionFactory, UserFactory
+from .factories import ArticleFactory, CommentFactory, SectionFactory, SubscriptionFactory, UserFactory
 from .test_gating import PARAGRAPHS, gated_article
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +119,31 @@ def test_each_language_has_its_own_page(client, kept):
     english = client.get(f"/en{article.get_absolute_url()}").content.decode()
     assert '<html lang="fr">' in french and "Se déconnecter" in french
     assert '<html lang="en">' in english and "Sign out" in english and "Se déconnecter" not in english
+
+
+@pytest.mark.parametrize("address", ["/", "/rubriques/politique/", "/actualites/", "/rubriques/politique/?page=2"])
+def test_the_front_page_and_lists_too(client, kept, address, settings):
+    settings.NEWSREADER_PAGE_SIZE = 2
+    section = SectionFactory(slug="politique", name="Politique")
+    for number in range(5):
+        ArticleFactory(section=section, title=f"Article de la liste {number}")
+    first = UserFactory(display_name="Première Lectrice")
+    second = UserFactory(display_name="Second Lecteur")
+    first_page = page_for(client, first, address)
+    second_page = page_for(client, second, address)
+    assert "Première Lectrice" in first_page and "Première Lectrice" not in second_page
+    assert "Second Lecteur" in second_page
+    assert not set(TOKEN.findall(first_page)) & set(TOKEN.findall(second_page))
+    assert "Article de la liste" in second_page and "nr-part-" not in second_page
+
+
+def test_each_page_of_a_list_is_its_own(client, kept, settings):
+    settings.NEWSREADER_PAGE_SIZE = 2
+    section = SectionFactory(slug="politique")
+    for number in range(4):
+        ArticleFactory(section=section, title=f"Numéro {number}")
+    reader = UserFactory()
+    first = page_for(client, reader, "/rubriques/politique/")
+    second = client.get("/rubriques/politique/?page=2").content.decode()
+    assert "Numéro 3" in first and "Numéro 3" not in second
+    assert "Numéro 0" in second and "Numéro 0" not in first
