@@ -18,10 +18,23 @@ from .tokens import read_confirmation_token, read_unsubscribe_token
 
 
 @never_cache
+@csrf_exempt
+@require_POST
+def box(request):
+    """The box under articles, on pages cached for every visitor, so it carries no CSRF
+    token. Its POST changes nothing and sends nothing: it shows the subscription form with
+    the letters and the address already filled in, and that form, with its token, does the
+    asking. The address goes in the request's body: a GET put it in the address bar, the
+    browser's history and every access log."""
+    chosen = request.POST.getlist("lettre") or [letter.slug for letter in newsletters_offered()[:1]]
+    form = SubscribeForm(initial={"email": request.POST.get("email", "")[:254], "lettre": chosen})
+    return render(request, "newsletters/subscribe.html", {"form": form})
+
+
+@never_cache
 def subscribe(request):
-    """The letters and an address. The box under articles leads here by GET with the
-    address typed (that box is on pages cached for every visitor, so it carries no CSRF
-    token); the POST from this page carries one."""
+    """The letters and an address; the POST from this page carries a CSRF token. A GET may
+    name the letters to tick (`?lettre=`), never the address (see `box`)."""
     if request.method == "POST":
         form = SubscribeForm(request.POST)
         if form.is_valid():
@@ -42,7 +55,7 @@ def subscribe(request):
             return redirect("newsletters:requested")
         return render(request, "newsletters/subscribe.html", {"form": form}, status=400)
     chosen = request.GET.getlist("lettre") or [letter.slug for letter in newsletters_offered()[:1]]
-    email = request.GET.get("email", "")[:254] or (request.user.email if request.user.is_authenticated else "")
+    email = request.user.email if request.user.is_authenticated else ""
     form = SubscribeForm(initial={"email": email, "lettre": chosen})
     return render(request, "newsletters/subscribe.html", {"form": form})
 

@@ -43,14 +43,30 @@ def test_the_box_under_articles_is_the_same_for_every_anonymous_reader_and_keeps
     url = letters["article"].get_absolute_url()
     first = client.get(url)
     html = first.content.decode()
-    assert 'action="/lettres/"' in html and 'name="email"' in html
+    assert 'method="post" action="/lettres/choix/"' in html and 'name="email"' in html
     assert 'value="la-matinale" checked' in html and 'value="lettre-sciences"' in html
     assert "csrfmiddlewaretoken" not in html and not first.cookies
     assert Client().get(url)["X-Page-Cache"] == "hit"
 
 
+def test_the_box_fills_in_the_form_without_a_token_and_changes_nothing(letters):
+    """The box's POST comes from a cached page without a CSRF token: it only fills in the
+    form (which has one), and keeps the address out of the URL, history and logs."""
+    browser = Client(enforce_csrf_checks=True)
+    form = browser.post("/lettres/choix/", {"email": "camille@example.org", "lettre": ["lettre-sciences"]})
+    html = form.content.decode()
+    assert form.status_code == 200 and "no-cache" in form["Cache-Control"]
+    assert 'value="camille@example.org"' in html
+    assert re.search(r'<input[^>]*value="lettre-sciences"[^>]*checked>', html)
+    assert not re.search(r'<input[^>]*value="la-matinale"[^>]*checked>', html)
+    assert "csrfmiddlewaretoken" in html
+    assert not Subscriber.objects.exists() and mail.outbox == []
+    assert browser.post("/lettres/", {"email": "camille@example.org", "lettre": ["lettre-sciences"]}).status_code == 403
+    assert "camille@example.org" not in Client().get("/lettres/?email=camille%40example.org").content.decode()
+
+
 def test_an_address_without_an_account_is_stored_only_once_its_owner_confirms(client, letters):
-    form = client.get("/lettres/?email=camille%40example.org&lettre=lettre-sciences")
+    form = client.post("/lettres/choix/", {"email": "camille@example.org", "lettre": ["lettre-sciences"]})
     assert 'value="camille@example.org"' in form.content.decode()
     response = client.post("/lettres/", {"email": "camille@example.org", "lettre": ["lettre-sciences"]})
     assert response.status_code == 302 and response["Location"] == "/lettres/demande-envoyee/"
