@@ -123,9 +123,7 @@ class FeedAdmin(admin.ModelAdmin):
         if not change:
             services.feed_add(feed=obj)
             return
-        if "url" in form.changed_data:
-            obj.etag = obj.last_modified = ""  # the old address's validators mean nothing here
-        obj.save()
+        services.feed_update(feed=obj, changed=form.changed_data)
 
     # Columns ---------------------------------------------------------------------------------
 

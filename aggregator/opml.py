@@ -14,14 +14,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from articles.models import Article, Section, Source
+from articles.models import Article, Section
 
 from .models import Feed
 from .sanitizing import plain_text
-from .services import feed_add
+from .services import feed_add, source_for_name
 
 NAMESPACE = "https://newsreader.example/ns/opml/1"
 MAX_BYTES = 2 * 1024 * 1024
@@ -152,16 +151,8 @@ def _source_for(outline, group):
     website = (group if group is not None else outline).get("htmlUrl") or outline.get("htmlUrl") or ""
     if not name:
         name = plain_text(outline.get("xmlUrl"), limit=120)
-    source = Source.objects.filter(name__iexact=name).first()
-    if source:
-        return source
-    slug = slugify(name)[:130] or "source"
-    base, number = slug, 2
-    while Source.objects.filter(slug=slug).exists():
-        slug = f"{base}-{number}"
-        number += 1
     valid_site = website.startswith(("http://", "https://")) and len(website) <= 200
-    return Source.objects.create(name=name, slug=slug, website=website if valid_site else "")
+    return source_for_name(name=name, website=website if valid_site else "")
 
 
 def _options(outline, *, sections, section, publish_directly):

@@ -60,6 +60,32 @@ def test_an_editor_adds_a_feed_and_the_worker_is_asked_to_fetch_it(
     assert DBTaskResult.objects.filter(task_path=tasks.fetch_feed.module_path, args_kwargs__args=[feed.pk]).exists()
 
 
+def test_editing_a_feed_goes_through_its_service_and_a_new_address_drops_the_old_validators(editor_client, feed_server):
+    feed = services.feed_create(
+        source=SourceFactory(), url=feed_server.serve_fixture("/rss.xml", "rss.xml"), access="public", interval=15
+    )
+    Feed.objects.filter(pk=feed.pk).update(etag='"v1"', last_modified="Wed, 25 Nov 2026 08:00:00 GMT")
+    fields = {"source": feed.source_id, "url": feed.url, "access": "public", "interval": 30, "full_text": "on"}
+    response = editor_client.post(f"/admin/aggregator/feed/{feed.pk}/change/", fields)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    feed.refresh_from_db()
+    assert (feed.interval, feed.etag) == (30, '"v1"')
+
+    moved = feed_server.serve_fixture("/atom.xml", "atom.xml")
+    response = editor_client.post(f"/admin/aggregator/feed/{feed.pk}/change/", {**fields, "url": moved})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    feed.refresh_from_db()
+    assert (feed.url, feed.etag, feed.last_modified) == (moved, "", "")
+
+
+def test_a_feed_of_an_unknown_source_credits_one_source_whatever_the_case():
+    first = services.source_for_name(name="Le Courrier du Jura", website="https://courrier.example/")
+    again = services.source_for_name(name="le courrier du jura")
+    other = services.source_for_name(name="Le Courrier du Jura !")
+    assert again == first and first.website == "https://courrier.example/"
+    assert other != first and other.slug == "le-courrier-du-jura-2"
+
+
 @pytest.mark.parametrize(
     ("url", "words"),
     [

@@ -3,9 +3,8 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils.text import slugify
 
-from articles.models import Section, Source
+from articles.models import Section
 
 from ... import services
 from ...fetching import FetchError, fetch
@@ -80,15 +79,7 @@ class Command(BaseCommand):
         return section
 
     def _source(self, name):
-        name = name[:120]
-        source = Source.objects.filter(name__iexact=name).first()
-        if source:
-            return source
-        slug = base = slugify(name)[:130] or "source"
-        number = 2
-        while Source.objects.filter(slug=slug).exists():
-            slug, number = f"{base}-{number}", number + 1
-        return Source.objects.create(name=name, slug=slug)
+        return services.source_for_name(name=name)
 
     def _progress(self, stage, done, total):
         width = 30
