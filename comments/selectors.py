@@ -33,14 +33,20 @@ MAX_PAGE_NUMBER = 99_999
 
 def page_number(value):
     """A 1-based page number from the query string; anything else is a 404."""
+    return _number_or_404(value, absent=1, maximum=MAX_PAGE_NUMBER, what="page number")
+
+
+def _number_or_404(value, *, absent, maximum, what):
+    """A number from the query string between 1 and `maximum`, `absent` when not given;
+    anything else is a 404."""
     if value in (None, ""):
-        return 1
+        return absent
     try:
         number = int(value)
     except ValueError as error:
-        raise Http404("Bad page number") from error
-    if not 1 <= number <= MAX_PAGE_NUMBER:
-        raise Http404("Bad page number")
+        raise Http404(f"Bad {what}") from error
+    if not 1 <= number <= maximum:
+        raise Http404(f"Bad {what}")
     return number
 
 
@@ -55,15 +61,7 @@ MAX_COMMENT_ID = 2**31 - 1
 def thread_number(value):
     """The top-level comment named by `?fil=`, alone with all its replies; None for the page
     of threads; anything else is a 404."""
-    if value in (None, ""):
-        return None
-    try:
-        number = int(value)
-    except ValueError as error:
-        raise Http404("Bad thread") from error
-    if not 1 <= number <= MAX_COMMENT_ID:
-        raise Http404("Bad thread")
-    return number
+    return _number_or_404(value, absent=None, maximum=MAX_COMMENT_ID, what="thread")
 
 
 def comment_thread(*, article, sort=DEFAULT_SORT, page=1, alone=None):
