@@ -161,6 +161,18 @@ def discussion(*, user, article, reading, generation, sort=None, page=None, alon
     }
 
 
+def section_key(discussion):
+    """What the comments section shows besides its page of threads (a request part of its
+    own, see `infrastructure.assembly`), as a key shared by every reader in the same case;
+    None when it shows something of this reader's alone: their comments awaiting
+    moderation, or the form they sent with its errors."""
+    form = discussion["form"]
+    if discussion["pending"] or (form is not None and form.is_bound):
+        return None
+    thread = discussion["thread"]
+    return f"{thread.sort}:{thread.page}:{thread.alone}:{discussion['permission']!r}"
+
+
 def own_parts(*, user, article, shown):
     """What of the discussion is this reader's alone, never in the shared thread: which
     comments of the page (`shown`) they recommended, and their own comments under the

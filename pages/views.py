@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from articles import selectors
 from articles.models import Article, Author, Section, Source, Tag
 from comments.forms import CommentForm
-from comments.selectors import discussion
+from comments.selectors import discussion, section_key
 from comments.services import CommentError, RateLimited, comment_create
 from comments.views import form_errors_json, response_after_posting, wants_json
 from infrastructure import scopes
@@ -97,17 +97,54 @@ def article_detail(request, slug, comment_form=None, status=200):
         ),
         "content_generation": scopes.token(site | generations),
     }
-    return assembled(request, "pages/article_detail.html", context, key=reading.fragment_key, status=status)
+    return assembled(
+        request,
+        "pages/article_detail.html",
+        context,
+        key=reading.fragment_key,
+        status=status,
+        kept=article_parts(request, context),
+    )
 
 
-def assembled(request, template_name, context, *, key="", status=200):
+def assembled(request, template_name, context, *, key="", status=200, kept=None):
     """The page rendered once for every reader who gets the same content (`key` says what
     else it depends on besides the address and the content generation), this reader's
-    parts filled in (`infrastructure.assembly`)."""
+    parts filled in (`infrastructure.assembly`), those that `kept` names (and the header's)
+    taken from the ones already rendered."""
     page = shared_page(
         request, template_name, context, key=f"{key}:{get_language()}", generation=context["content_generation"]
     )
-    return complete(request, page, context, status=status)
+    return complete(request, page, context, status=status, kept={**header_parts(request), **(kept or {})})
+
+
+def header_parts(request):
+    """What the header's parts show: the reader's name and links, the same on every page
+    they open; the address in the other language, the same for every reader of the page."""
+    user, address = request.user, request.get_full_path()
+    signed_in = user.is_authenticated
+    return {
+        "includes/account_links.html": f"reader:{user.pk}:{user.get_short_name()}" if signed_in else f"-:{address}",
+        "includes/language_switcher.html": address,
+        "includes/reader_attributes.html": f"reader:{user.pk}" if signed_in else "-",
+    }
+
+
+def article_parts(request, context):
+    """What the article page's parts show, shared by every reader in the same case: the
+    meter and the paywall by the access rule's answer, the save button by whether the piece
+    is in the reader's list, the comments section by what the reader may do there (the page
+    of threads with their own controls is a part of its own, filled in per request)."""
+    article, reading = context["article"], context["reading"]
+    content = f"{context['content_generation']}:{article.pk}"
+    signed_in = request.user.is_authenticated
+    section = section_key(context["discussion"])
+    return {
+        "pages/includes/article_meter.html": repr(reading),
+        "pages/includes/article_paywall.html": f"{content}:{reading!r}:{signed_in}",
+        "pages/includes/article_save.html": f"{content}:{context['saved']}:{signed_in}",
+        "pages/includes/article_comments.html": section and f"{content}:{section}",
+    }
 
 
 def feed_links(*, name="site_feed", slug=None, title=None):

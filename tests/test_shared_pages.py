@@ -5,6 +5,7 @@ never reaches another, and what changes reaches every reader at once."""
 import re
 
 import pytest
+from django.core.cache import caches
 from django.template import Context, Template
 from django.urls import reverse
 
@@ -147,3 +148,54 @@ def test_each_page_of_a_list_is_its_own(client, kept, settings):
     second = client.get("/rubriques/politique/?page=2").content.decode()
     assert "Numéro 3" in first and "Numéro 3" not in second
     assert "Numéro 0" in second and "Numéro 0" not in first
+
+
+# Request parts kept by what they show (`complete(kept=…)`): readers in the same case share
+# one, each with their own token; whatever a reader changes shows on their next page.
+
+
+def test_readers_in_the_same_case_share_a_part_each_with_their_own_token(client, kept):
+    article = ArticleFactory()
+    pages = [page_for(client, UserFactory(), article.get_absolute_url()) for _ in range(2)]
+    tokens = [set(TOKEN.findall(page)) for page in pages]
+    assert all(len(found) == 1 for found in tokens), "one token throughout each page"
+    assert not tokens[0] & tokens[1]
+    for page in pages:
+        assert 'value="save" aria-pressed="false"' in page and 'class="comment-form stacked-form"' in page
+        assert "nr-part-token" not in page
+    stored = repr(list(caches["fragments"]._cache.values()))
+    assert not any(token in stored for found in tokens for token in found), "no token is kept"
+
+
+def test_what_a_reader_changes_shows_on_their_next_page(client, kept):
+    article = ArticleFactory()
+    reader = UserFactory(display_name="Avant")
+    page_for(client, reader, article.get_absolute_url())
+    article_save(user=reader, article=article)
+    reader.display_name = "Après"
+    reader.save()
+    html = page_for(client, reader, article.get_absolute_url())
+    assert 'value="remove" aria-pressed="true"' in html
+    assert "Connecté : Après" in html and "Avant" not in html
+
+
+def test_the_comments_section_follows_what_each_reader_may_do(client, kept):
+    article = ArticleFactory()
+    CommentFactory(article=article, body="Un premier avis.")
+    allowed, unverified = UserFactory(), UserFactory(verified=False)
+    for reader in (allowed, unverified, allowed):
+        html = page_for(client, reader, article.get_absolute_url())
+        assert "Un premier avis." in html
+        if reader == allowed:
+            assert 'class="comment-form stacked-form"' in html and "Confirmez votre adresse" not in html
+        else:
+            assert "Confirmez votre adresse" in html and 'class="comment-form stacked-form"' not in html
+
+
+def test_each_reader_is_told_their_own_free_articles_left(client, kept):
+    article = gated_article(Article.Access.SUBSCRIBERS)
+    fresh, reading_a_lot = UserFactory(), UserFactory()
+    for _ in range(2):
+        page_for(client, reading_a_lot, gated_article(Article.Access.SUBSCRIBERS).get_absolute_url())
+    assert "Il vous reste 2 articles offerts" in page_for(client, fresh, article.get_absolute_url())
+    assert "Vous n'avez plus d'article offert" in page_for(client, reading_a_lot, article.get_absolute_url())
