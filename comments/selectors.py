@@ -198,17 +198,17 @@ def _own_marks_sql(*, user, article, shown):
     which of the shown comments they recommended (index `one_recommendation_per_reader`)."""
     table, column = Comment._meta.db_table, partial(sql.column, Comment)
     query = (
-        f"SELECT {column('id')}, %s FROM {table} "  # noqa: S608 (names from the models)
+        f"SELECT {column('id')}, 'pending' FROM {table} "  # noqa: S608 (names from the models)
         f"WHERE {column('article')} = %s AND {column('author')} = %s AND {column('status')} = %s"
     )
-    params = ["pending", article.pk, user.pk, Comment.Status.PENDING]
+    params = [article.pk, user.pk, Comment.Status.PENDING]
     if shown:
         table, column = Recommendation._meta.db_table, partial(sql.column, Recommendation)
         query += (
-            f" UNION ALL SELECT {column('comment')}, %s FROM {table} "  # noqa: S608 (names from the models)
+            f" UNION ALL SELECT {column('comment')}, 'recommended' FROM {table} "  # noqa: S608 (names from the models)
             f"WHERE {column('user')} = %s AND {column('comment')} IN ({', '.join(['%s'] * len(shown))})"
         )
-        params += ["recommended", user.pk, *shown]
+        params += [user.pk, *shown]
     return query, params
 
 

@@ -150,6 +150,11 @@ for _database in DATABASES.values():
     if _database["ENGINE"] == "django.db.backends.postgresql":
         # PostgreSQL's JIT compiles plans for queries that take milliseconds, doubling their cost.
         _database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        # The few statements every signed-in page runs are prepared on each connection after
+        # five runs (`infrastructure.sql`); Django's own queries bind in the client and are
+        # never prepared. Behind a pooler that cannot keep prepared statements (PgBouncer in
+        # transaction mode before 1.21), set DATABASE_PREPARED_STATEMENTS=off.
+        _database["OPTIONS"]["prepare_threshold"] = 5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None
 DATABASE_ROUTERS = ["infrastructure.replica.PrimaryReplicaRouter"]
 NEWSREADER_READ_FROM_REPLICA = bool(DATABASE_REPLICA_URL)
 # Past this lag (seconds) the replica is left aside and reads go to the primary.
