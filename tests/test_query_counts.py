@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import caches
 
 from articles.models import Article
 from articles.services import front_page_arrange
@@ -59,6 +60,22 @@ def test_signed_in_article_page_stays_within_budget(client, django_assert_max_nu
     client.get("/")
     with django_assert_max_num_queries(11):
         assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_an_article_page_asks_the_shared_cache_for_its_scopes_once(client, monkeypatch):
+    """The shared cache is a network round trip in production (Redis): the site's scopes and
+    the article's own are read together once this process has served the article, whose
+    pk it then knows (`articles.selectors.article_pk_seen`)."""
+    article = build_article(extras=1)
+    client.force_login(UserFactory())
+    client.get(article.get_absolute_url())
+    shared = caches["default"]
+    asked = []
+    get_many = shared.get_many
+    monkeypatch.setattr(shared, "get_many", lambda keys, *args, **kwargs: asked.append(keys) or get_many(keys))
+    assert client.get(article.get_absolute_url()).status_code == 200
+    scope_reads = [keys for keys in asked if any("scope:" in key for key in keys)]
+    assert len(scope_reads) == 1 and any(f"scope:article:{article.pk}" in key for key in scope_reads[0])
 
 
 @pytest.mark.parametrize("per_section", [1, 8])
