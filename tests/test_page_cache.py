@@ -1,3 +1,5 @@
+import warnings
+
 import pytest
 from django.test import RequestFactory
 from pytest_django.asserts import assertContains
@@ -185,3 +187,9 @@ def test_fragments_are_kept_as_objects_not_copies():
     assert fragments.incr("fragment-count", 2) == 3
     fragments.set("fragment-gone", thread, 0)
     assert fragments.get("fragment-gone") is None
+    # Keys stay in the process: any string names a fragment, without memcached's warnings.
+    long_key = "request-part:127.0.0.1:https:fr:" + "un chemin très long/" * 20
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fragments.set(long_key, thread, 60)
+        assert fragments.get(long_key) is thread
