@@ -100,6 +100,9 @@ for name, url in pages.items():
         report["pages"][f"{name} ({who})"] = {
             "url": url, "queries": "/".join(map(str, counts)), "bytes": len(response.content), "who": who
         }
+# What a signed-in reader's browser sends: the session and the CSRF cookie the pages set
+# (without it, every request would draw a new CSRF secret and set the cookie again).
+report["session"] = f"{session}; csrftoken={client.cookies['csrftoken'].value}"
 report["ordinary"] = ordinary.get_absolute_url()
 report["archive_paths"] = [a.get_absolute_url() for a in Article.objects.published().order_by("?")[:3000]]
 print(json.dumps(report))
