@@ -11,6 +11,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from infrastructure.page_cache import remember
+
 from .models import FRONT_PAGE_SLOTS, Article, FrontPageSlot, RelatedArticle, Section
 from .workflow import can_publish
 
@@ -56,6 +58,17 @@ def article_for_page(*, slug, generation, article_generation):
         _PK_BY_SLUG.clear()
     _PK_BY_SLUG[slug] = article.pk
     return article
+
+
+def list_subject(*, model, slug, generation):
+    """A section, source, tag or author by its address, or a 404, kept in this process's
+    fragment cache under `generation` (nothing is kept for an address that names none)."""
+    return remember(
+        f"list-subject:{model._meta.label}:{slug}",
+        lambda: get_object_or_404(model, slug=slug),
+        generation=generation,
+        seconds=ARTICLE_SECONDS,
+    )
 
 
 def article_for_preview(*, slug, user):

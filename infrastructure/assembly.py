@@ -135,7 +135,7 @@ class _Filling:
 
     def __init__(self, request, context, kept):
         self.request, self.context, self.kept = request, context, kept
-        self.prefix = f"request-part:{request.get_host()}:{request.scheme}:{get_language()}"
+        self.prefix = f"{request.get_host()}:{request.scheme}:{get_language()}"
         self._token = None
 
     def fill(self, pieces):

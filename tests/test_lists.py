@@ -6,7 +6,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Article
 
-from .factories import ArticleFactory, AuthorFactory, SectionFactory, SourceFactory, TagFactory
+from .factories import ArticleFactory, AuthorFactory, SectionFactory, SourceFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +82,16 @@ def test_unknown_section_is_404(client):
 def test_latest_news_page(client):
     ArticleFactory(title="Dernière minute")
     assertContains(client.get("/actualites/"), "Dernière minute")
+
+
+def test_a_section_renamed_shows_at_once_on_its_list_page_to_a_signed_in_reader(client):
+    """Its subject is kept with the list (`articles.selectors.list_subject`), and any change
+    to a section retires it."""
+    section = SectionFactory(name="Sciences", slug="sciences")
+    ArticleFactory(section=section)
+    client.force_login(UserFactory())
+    assert "Sciences" in client.get(section.get_absolute_url()).content.decode()
+    section.name = "Savoirs"
+    section.save()
+    html = client.get(section.get_absolute_url()).content.decode()
+    assert "Savoirs" in html and "Sciences" not in html

@@ -159,3 +159,23 @@ def test_a_signed_in_reader_on_a_list_does_not_count_it_again(client, django_ass
     with CaptureQueriesContext(connection) as queries:
         assert client.get(article.section.get_absolute_url()).status_code == 200
     assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+@pytest.mark.parametrize("kind", ["section", "source", "tag", "author"])
+def test_a_signed_in_reader_on_a_list_costs_one_query(client, django_assert_max_num_queries, kind):
+    """Once the list has been seen, a signed-in reader's list page asks only for the reader:
+    the page is shared (`infrastructure.assembly`), its count and its subject are kept under
+    the lists' scopes (`articles.selectors.list_subject`)."""
+    from .factories import TagFactory, UserFactory
+
+    article = ArticleFactory(authors=[AuthorFactory()], tags=[TagFactory()])
+    address = {
+        "section": article.section,
+        "source": article.source,
+        "tag": article.tags.first(),
+        "author": article.authors.first(),
+    }[kind].get_absolute_url()
+    client.force_login(UserFactory())
+    client.get(address)
+    with django_assert_max_num_queries(1):
+        assert client.get(address).status_code == 200
