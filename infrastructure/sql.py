@@ -34,6 +34,8 @@ def _cursor(connection):
         return connection.cursor()
     import psycopg
 
+    # What `connection.cursor()` does around its client cursor: the once-per-request health
+    # check (CONN_HEALTH_CHECKS), the connection, Django's wrapping.
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
-    # Django's own wrapping (`connection.cursor()` does the same around its client cursor).
     return connection._prepare_cursor(psycopg.Cursor(connection.connection))

@@ -157,3 +157,18 @@ def test_the_reads_every_signed_in_page_makes_are_prepared_on_postgresql(client)
     assert any("has_verified_email" in statement for statement in prepared)
     assert any("saved_savedarticle" in statement for statement in prepared)
     assert not any("articles_article" in statement for statement in prepared)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_that_died_between_pages_is_replaced_before_the_readers_first_read(client):
+    """The prepared reads (`infrastructure.sql`) go through Django's per-request health check
+    like any query: a database restart between two pages costs no reader a 500."""
+    if connection.vendor != "postgresql":
+        pytest.skip("persistent connections are PostgreSQL's here")
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"]
+    article = ArticleFactory()
+    client.force_login(UserFactory())
+    assert client.get(article.get_absolute_url()).status_code == 200
+    connection.connection.close()  # as a restarted server leaves it
+    connection.health_check_done = False  # a new request (the test client skips the signal)
+    assert client.get(article.get_absolute_url()).status_code == 200
