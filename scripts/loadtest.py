@@ -1,7 +1,7 @@
 """`make loadtest`: readers, commenters and editors against the loopback cluster, while it breaks.
 
 For LOADTEST_SECONDS (default 120), through the proxy on :8400:
-- anonymous readers open the front page, articles, sections, tags and the news feed;
+- anonymous readers open the front page, articles, sections, tags, the news and search;
 - signed-in readers (several accounts) read the same pages and post comments, each
   checking that their accepted comment is on the page they get right after (their own
   writes, whatever the replica's lag);
@@ -231,11 +231,19 @@ def read_somewhere(browser, site):
         path = "/"
     elif choice < 0.85:
         path = random.choice(site["sections"])
-    elif choice < 0.95 and site["tags"]:
+    elif choice < 0.92 and site["tags"]:
         path = random.choice(site["tags"])
+    elif choice < 0.97:
+        path = f"/recherche/?{urlencode({'q': search_words(site)})}"
     else:
         path = "/actualites/"
     browser.request("GET", path)
+
+
+def search_words(site):
+    """What a reader types in the search box: a word or two of an article's address."""
+    words = [word for word in random.choice(site["articles"]).strip("/").split("/")[-1].split("-") if len(word) > 4]
+    return " ".join(random.sample(words, min(len(words), random.choice((1, 2))))) or "actualite"
 
 
 def anonymous_reader(stats, site, deadline):
@@ -387,7 +395,7 @@ def main():
     site = json.loads(output.stdout.strip().splitlines()[-1])
     print(
         f"loadtest: {SECONDS} s against http://{HOST}:{PORT}/ with {ANONYMOUS} anonymous readers, "
-        f"{READERS} signed-in readers (commenting), {EDITORS} editor (publishing); no search page exists yet",
+        f"{READERS} signed-in readers (commenting), {EDITORS} editor (publishing); reading articles, lists and search",
         flush=True,
     )
     stats = Stats()
