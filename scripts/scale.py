@@ -79,7 +79,7 @@ def reload_proxy(nodes):
 
 
 def wrk(url, cookie):
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "-H", f"Cookie: sessionid={cookie}", url]
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "-H", f"Cookie: {cookie}", url]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
@@ -99,14 +99,17 @@ def main():
     _status, front, _headers = browser.request("GET", "/")
     article = re.search(rb'href="(/articles/[^"/]+/)"', front).group(1).decode()
     url = f"http://127.0.0.1:{cluster.PROXY_PORT}{article}"
+    # What the reader's browser sends: the session and the CSRF cookie the pages set.
+    kept = ("sessionid", "csrftoken")
+    cookie = "; ".join(f"{name}={value}" for name, value in browser.cookies.items() if name in kept)
     print(f"scale: signed-in article page {article}, wrk -t2 -c{CONNECTIONS} -d{DURATION} through nginx")
     print(f"{'nodes':>5} {'req/s':>8} {'p99':>9} {'errors':>7}  CPU ms per request: nodes / primary / replica / nginx")
     costs = []
     for nodes in (1, 2, 3):
         reload_proxy(nodes)
-        wrk(url, browser.cookies["sessionid"])  # warm up: templates, connections, fragments
+        wrk(url, cookie)  # warm up: templates, connections, fragments
         before = {name: cpu_seconds(pids) for name, pids in parts(nodes).items()}
-        requests, rps, p99, errors = wrk(url, browser.cookies["sessionid"])
+        requests, rps, p99, errors = wrk(url, cookie)
         after = {name: cpu_seconds(pids) for name, pids in parts(nodes).items()}
         per_request = {name: (after[name] - before[name]) * 1000 / max(requests, 1) for name in before}
         costs.append(per_request)
