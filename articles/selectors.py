@@ -21,16 +21,12 @@ FRONT_PAGE_LATEST = 8
 ARTICLE_SECONDS = 120
 
 
-# The pk each address's article had when this process last served it, so that a page can
-# ask for the article's scope with the site's, in one round trip (`article_pk_seen`).
-_PK_BY_SLUG = {}
-PK_BY_SLUG_SIZE = 20_000
-
-
 def article_pk_seen(slug):
-    """The pk of the article this process last served under `slug`, if any: a guess (a slug
-    can be given to another piece), never trusted for anything but asking early."""
-    return _PK_BY_SLUG.get(slug)
+    """The pk of the article this process last served under `slug`, if any, so that a page
+    can ask for the article's scope with the site's in one round trip: a guess (a slug can
+    be given to another piece), never trusted for anything but asking early. Kept in the
+    fragment cache, which bounds it like everything else it holds."""
+    return caches["fragments"].get(f"article-pk:{slug}")
 
 
 def article_for_page(*, slug, generation, article_generation):
@@ -54,9 +50,7 @@ def article_for_page(*, slug, generation, article_generation):
     article = get_object_or_404(queryset, slug=slug)
     article.public_view  # noqa: B018  (computed once, kept with the cached article)
     fragments.set(key, (article, article_generation(article.pk)), ARTICLE_SECONDS)
-    if len(_PK_BY_SLUG) >= PK_BY_SLUG_SIZE:
-        _PK_BY_SLUG.clear()
-    _PK_BY_SLUG[slug] = article.pk
+    fragments.set(f"article-pk:{slug}", article.pk, ARTICLE_SECONDS)
     return article
 
 

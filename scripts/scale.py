@@ -100,8 +100,8 @@ def main():
     article = re.search(rb'href="(/articles/[^"/]+/)"', front).group(1).decode()
     url = f"http://127.0.0.1:{cluster.PROXY_PORT}{article}"
     # What the reader's browser sends: the session and the CSRF cookie the pages set.
-    kept = ("sessionid", "csrftoken")
-    cookie = "; ".join(f"{name}={value}" for name, value in browser.cookies.items() if name in kept)
+    sent = ("sessionid", "csrftoken")
+    cookie = "; ".join(f"{name}={value}" for name, value in browser.cookies.items() if name in sent)
     print(f"scale: signed-in article page {article}, wrk -t2 -c{CONNECTIONS} -d{DURATION} through nginx")
     print(f"{'nodes':>5} {'req/s':>8} {'p99':>9} {'errors':>7}  CPU ms per request: nodes / primary / replica / nginx")
     costs = []
